@@ -1,0 +1,553 @@
+"""Error curves and Table 1 (paper §5): Figs. 11 and 12, the learning-rate selection, the
+significance marks and the RBF-SVM baseline.
+
+Three experiments are registered with :mod:`glorot.experiments`:
+
+``shapeset_curves``  Fig. 11 and Table 1's Shapeset column. The seven configurations of
+                     Fig. 11 (:data:`CONFIGURATIONS`) trained online on Shapeset-3x2;
+                     test error on a fixed held-out Shapeset test set.
+``finite_curves``    Fig. 12 and Table 1's MNIST, CIFAR-10 and Small-ImageNet columns:
+                     the five rows of Table 1 on a finite dataset (``dataset=...``).
+``svm_baseline``     §5: an RBF SVM and the depth-5 tanh network with normalized
+                     initialization trained on the same finite Shapeset sample.
+
+**Learning-rate selection, as the paper did it.** "For each network the learning rate is
+separately chosen to minimize error on the validation set" (§5), after a fixed budget
+(§2: "after a large number of updates"). The grid is not given. Here, for the first seed,
+every configuration is trained at every rate of the grid ``lrs`` *side by side, as one
+stack of models* (:class:`glorot.nets.MLPStack`, all models on the same minibatches) for
+the full budget ``updates``; per configuration the rate with the lowest validation error at
+the end is chosen (ties: the first in grid order; a rate whose model diverged is reported
+as diverged and never chosen). The remaining seeds are then trained at the chosen rate
+only, each seed with its own initialization *and* its own training stream.
+The search runs at the curves' budget (the paper searched "after 5 million updates", twice
+the 2.5M of its curves).
+
+**Seeds and significance.** Table 1 reports, per cell, the mean ± standard deviation over
+``n_seeds`` seeds of the final test error, and bold marks from :func:`glorot.stats.bold_marks`
+(two-proportion z-test against the best of the column, p = 0.005, on the seed-mean error
+with ``n`` = the test-set size).
+
+Threads: on the CPU the runners train with one torch thread (restored afterwards): batch-10
+products are too small to gain from threads, one thread makes the numbers independent of the
+machine's core count, and on a shared 2-core machine two threads were measured up to 15x
+slower. The ``meta`` frame records it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from . import archive, data, experiments, nets, pretrain, shapeset, stats, train
+from .validation import check_choice
+
+# --------------------------------------------------------------------------- what the paper reports
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """One curve of Fig. 11 / row of Table 1. ``activation=None``: the experiment's
+    ``pretrain_activation`` (the paper does not say which units its pre-trained net used)."""
+
+    key: str
+    label: str
+    activation: str | None
+    init: str
+    depth: int
+    pretrained: bool = False
+
+
+CONFIGURATIONS: dict[str, Configuration] = {
+    c.key: c
+    for c in (
+        Configuration("sigmoid-5", "Sigmoid depth 5", "sigmoid", "standard", 5),
+        Configuration("sigmoid-4", "Sigmoid depth 4", "sigmoid", "standard", 4),
+        Configuration("tanh", "Tanh", "tanh", "standard", 5),
+        Configuration("softsign", "Softsign", "softsign", "standard", 5),
+        Configuration("softsign-N", "Softsign N", "softsign", "normalized", 5),
+        Configuration("tanh-N", "Tanh N", "tanh", "normalized", 5),
+        Configuration("pretraining", "Pre-training", None, "standard", 5, pretrained=True),
+    )
+}
+"""Fig. 11's legend, in its order (decreasing final error). ``N``: normalized init (eq. 16)."""
+
+TABLE1_ROWS = {"softsign": "Softsign", "softsign-N": "Softsign N", "tanh": "Tanh", "tanh-N": "Tanh N", "sigmoid-5": "Sigmoid"}
+"""Table 1's rows (5 hidden layers) in the paper's order, with its labels."""
+
+TABLE1_COLUMNS = {"shapeset": "Shapeset", "mnist": "MNIST", "cifar10": "CIFAR-10", "small-imagenet": "ImageNet"}
+
+PAPER_TABLE1 = {
+    "softsign": {"shapeset": 16.27, "mnist": 1.64, "cifar10": 55.78, "small-imagenet": 69.14},
+    "softsign-N": {"shapeset": 16.06, "mnist": 1.72, "cifar10": 53.8, "small-imagenet": 68.13},
+    "tanh": {"shapeset": 27.15, "mnist": 1.76, "cifar10": 55.9, "small-imagenet": 70.58},
+    "tanh-N": {"shapeset": 15.60, "mnist": 1.64, "cifar10": 52.92, "small-imagenet": 68.57},
+    "sigmoid-5": {"shapeset": 82.61, "mnist": 2.21, "cifar10": 57.28, "small-imagenet": 70.66},
+}
+"""Table 1 of the paper: test error (%), 5 hidden layers."""
+
+PAPER_TABLE1_BOLD = {
+    "softsign": {"shapeset": True, "mnist": True, "cifar10": False, "small-imagenet": True},
+    "softsign-N": {"shapeset": True, "mnist": True, "cifar10": True, "small-imagenet": True},
+    "tanh": {"shapeset": False, "mnist": True, "cifar10": False, "small-imagenet": False},
+    "tanh-N": {"shapeset": True, "mnist": True, "cifar10": True, "small-imagenet": True},
+    "sigmoid-5": {"shapeset": False, "mnist": False, "cifar10": False, "small-imagenet": False},
+}
+"""The paper's bold marks ("statistically different from non-bold ones ... p = 0.005")."""
+
+PAPER_FIG11_FINAL = {"sigmoid-5": 82.61, "sigmoid-4": 35.0, "tanh": 27.15, "softsign": 16.27, "softsign-N": 16.06,
+                     "tanh-N": 15.60, "pretraining": 11.0}
+"""Final test error (%) at 2.5e7 examples in Fig. 11: Table 1's values for the depth-5 rows;
+*read off the figure* (approximate) for Sigmoid depth 4 (~35%) and Pre-training (~11%)."""
+PAPER_FIG11_READ_OFF = ("sigmoid-4", "pretraining")
+
+PAPER_SVM = {"n_train": 100_000, "svm": 59.47, "tanh-N": 50.47}
+"""§5: RBF SVM on 100k Shapeset examples 59.47%; depth-5 tanh net, normalized init, same set 50.47%."""
+
+PAPER_EXAMPLES = 25_000_000
+"""The x axis of Figs. 11 and 12: 2.5e7 examples = 2.5M updates of 10."""
+
+SHAPESET_VALID_SEED = 20_000
+"""Seed of the fixed Shapeset validation set (the test set is experiments.SHAPESET_TEST_SEED)."""
+TRAIN_STREAM_OFFSET = 100
+"""Training stream of seed ``s``: ``ShapesetStream(TRAIN_STREAM_OFFSET + s)`` (chunk seeds are mixed, so
+no chunk coincides with the validation or test set)."""
+PRETRAIN_STREAM_OFFSET = 500
+"""Unlabelled pre-training stream of seed ``s``: ``ShapesetStream(PRETRAIN_STREAM_OFFSET + s)``."""
+SVM_TRAIN_SEED = 30_000
+"""The finite Shapeset training sample of the SVM comparison: ``generate(n_train, SVM_TRAIN_SEED + seed)``."""
+
+CHECKPOINT_ROOT = Path(os.environ.get("GLOROT_CHECKPOINTS", archive.REPO_ROOT / "tmp" / "checkpoints"))
+"""Where long runs checkpoint (``tmp/`` is ignored by git); removed when a run completes."""
+
+# --------------------------------------------------------------------------- profiles
+
+_CONFIG_KEYS = list(CONFIGURATIONS)
+_LRS_QUICK = [0.01, 0.03, 0.1, 0.3]
+_LRS_PAPER = [0.001, 0.003, 0.01, 0.03, 0.1]
+_PRETRAIN = {"pretrain_activation": "tanh", "pretrain_noise": 0.25, "pretrain_lr": 0.01}
+
+_SHAPESET = {
+    "smoke": {"dataset": "shapeset", "configurations": _CONFIG_KEYS, "width": 16, "updates": 60, "eval_every": 30,
+              "lrs": [0.03, 0.1], "n_seeds": 2, "seed": 0, "n_valid": 100, "n_test": 100,
+              "pretrain_updates_per_layer": 10, **_PRETRAIN, "checkpoint": False},
+    "quick": {"dataset": "shapeset", "configurations": _CONFIG_KEYS, "width": 100, "updates": 6_000, "eval_every": 300,
+              "lrs": _LRS_QUICK, "n_seeds": 3, "seed": 0, "n_valid": 1_000, "n_test": 2_000,
+              "pretrain_updates_per_layer": 1_000, **_PRETRAIN, "checkpoint": False},
+    "paper": {"dataset": "shapeset", "configurations": _CONFIG_KEYS, "width": 1000, "updates": 2_500_000, "eval_every": 50_000,
+              "lrs": _LRS_PAPER, "n_seeds": 3, "seed": 0, "n_valid": 10_000, "n_test": 10_000,
+              "pretrain_updates_per_layer": 250_000, **_PRETRAIN, "pretrain_lr": 0.001, "checkpoint": True},
+}
+_TABLE1_KEYS = list(TABLE1_ROWS)
+_FINITE = {
+    "smoke": {"dataset": "mnist-5k", "configurations": _TABLE1_KEYS, "width": 16, "updates": 60, "eval_every": 30,
+              "lrs": [0.03, 0.1], "n_seeds": 2, "seed": 0, "pretrain_updates_per_layer": 10, **_PRETRAIN, "checkpoint": False},
+    "quick": {"dataset": "mnist", "configurations": _TABLE1_KEYS, "width": 100, "updates": 3_000, "eval_every": 150,
+              "lrs": _LRS_QUICK, "n_seeds": 3, "seed": 0, "pretrain_updates_per_layer": 1_000, **_PRETRAIN, "checkpoint": False},
+    "paper": {"dataset": "mnist", "configurations": _TABLE1_KEYS, "width": 1000, "updates": 2_500_000, "eval_every": 50_000,
+              "lrs": _LRS_PAPER, "n_seeds": 3, "seed": 0, "pretrain_updates_per_layer": 250_000, **_PRETRAIN,
+              "pretrain_lr": 0.001, "checkpoint": True},
+}
+_SVM = {
+    "smoke": {"n_train": 200, "n_valid": 100, "n_test": 100, "seed": 0, "svm_C": [1.0, 10.0], "svm_gamma_factors": [1.0],
+              "activation": "tanh", "init": "normalized", "depth": 5, "width": 16, "updates": 60, "eval_every": 30,
+              "lrs": [0.03, 0.1]},
+    "quick": {"n_train": 3_000, "n_valid": 1_000, "n_test": 2_000, "seed": 0, "svm_C": [1.0, 10.0, 100.0],
+              "svm_gamma_factors": [0.5, 1.0, 2.0, 4.0], "activation": "tanh", "init": "normalized", "depth": 5, "width": 100,
+              "updates": 10_000, "eval_every": 1_000, "lrs": [0.01, 0.03, 0.1]},
+    "paper": {"n_train": 100_000, "n_valid": 10_000, "n_test": 10_000, "seed": 0, "svm_C": [1.0, 10.0, 100.0],
+              "svm_gamma_factors": [0.5, 1.0, 2.0, 4.0], "activation": "tanh", "init": "normalized", "depth": 5, "width": 1000,
+              "updates": 2_500_000, "eval_every": 50_000, "lrs": _LRS_PAPER},
+}
+
+
+def _note(p: dict, what: str) -> str:
+    return (f"{what}width {p['width']} instead of the paper's 1000, {p['updates']:,} updates "
+            f"({10 * p['updates']:.1e} examples) instead of 2.5M (2.5e+07), learning rates {p['lrs']}, "
+            f"{p['n_seeds']} seeds")
+
+
+def _finite_datasets() -> tuple[str, ...]:
+    return data.DATASETS
+
+
+def _configuration_keys() -> tuple[str, ...]:
+    return tuple(CONFIGURATIONS)
+
+
+def _activations() -> tuple[str, ...]:
+    return tuple(nets.ACTIVATIONS)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def check_data(dataset: str) -> str:
+    """``dataset`` if its files are present; else a ValueError saying how to get them (raised
+    before any compute)."""
+    check_choice("dataset", dataset, experiments.dataset_names())
+    if dataset != "shapeset" and not data.available(dataset):
+        raise ValueError(f"dataset {dataset!r} is not present on this machine. {data.how_to_get(dataset)}")
+    return dataset
+
+
+def _meta(device: str) -> pd.DataFrame:
+    threads = 1 if torch.device(device).type == "cpu" else torch.get_num_threads()
+    return pd.DataFrame([{"key": "torch_threads_during_training", "value": threads}])
+
+
+def _activation(conf: Configuration, cfg: dict) -> str:
+    return conf.activation or cfg["pretrain_activation"]
+
+
+def choose_learning_rates(search: pd.DataFrame) -> pd.DataFrame:
+    """Per configuration, the learning rate with the lowest validation error after the fixed
+    budget (paper §5: "the learning rate is separately chosen to minimize error on the
+    validation set"). Diverged rates (validation error NaN) are never chosen; ties go to
+    the first rate of the grid. Returns one row per configuration: ``config``, ``lr``
+    (NaN when every rate diverged), ``valid_error``, ``at_grid_edge``, ``all_diverged``."""
+    rows = []
+    for key, part in search.groupby("config", sort=False):
+        grid = list(part["lr"])
+        ok = part[part["valid_error"].notna()]
+        if ok.empty:
+            rows.append({"config": key, "lr": float("nan"), "valid_error": float("nan"), "at_grid_edge": False,
+                         "all_diverged": True})
+            continue
+        best = ok.loc[ok["valid_error"].idxmin()]
+        edge = len(grid) > 1 and best["lr"] in (min(grid), max(grid))
+        rows.append({"config": key, "lr": float(best["lr"]), "valid_error": float(best["valid_error"]),
+                     "at_grid_edge": bool(edge), "all_diverged": False})
+    return pd.DataFrame(rows)
+
+
+def _load(cfg: dict, device: str):
+    """(n_in, n_classes, valid (x, y), test (x, y), training stream factory, pre-training stream factory)."""
+    if cfg["dataset"] == "shapeset":
+        xv, yv = shapeset.generate(cfg["n_valid"], seed=SHAPESET_VALID_SEED)
+        xt, yt = experiments.examples("shapeset", cfg["n_test"], "test")
+
+        def stream(seed):
+            return shapeset.ShapesetStream(seed=TRAIN_STREAM_OFFSET + seed, device=device)
+
+        def pre_stream(seed):
+            return shapeset.ShapesetStream(seed=PRETRAIN_STREAM_OFFSET + seed, device=device)
+
+        return shapeset.INPUT_DIM, shapeset.N_CLASSES, (xv.to(device), yv.to(device)), (xt.to(device), yt.to(device)), stream, pre_stream
+    ds = data.load(check_data(cfg["dataset"]))
+    x, y = ds.train.x.to(device), ds.train.y.to(device)
+
+    def finite_stream(seed):
+        return train.ArrayStream(x, y, seed=seed)
+
+    def finite_pre_stream(seed):
+        return train.ArrayStream(x, y, seed=PRETRAIN_STREAM_OFFSET + seed)
+
+    return (ds.input_dim, ds.n_classes, (ds.valid.x.to(device), ds.valid.y.to(device)),
+            (ds.test.x.to(device), ds.test.y.to(device)), finite_stream, finite_pre_stream)
+
+
+# --------------------------------------------------------------------------- the curves runner
+
+
+def _pretrained_weights(cfg, sizes, activation, seed, pre_stream, device, ckpt_dir):
+    """Greedy DAE pre-training of one network (seed ``seed``): its weights and the cost log."""
+    path = ckpt_dir / f"pretrained-seed{seed}-depth{len(sizes) - 2}.pt" if ckpt_dir else None
+    if path is not None and path.exists():
+        saved = torch.load(path, weights_only=False)
+        return saved["weights"], saved["biases"], saved["log"]
+    net = nets.MLPStack(sizes, activations=activation, inits="standard", seeds=[seed], device=device)
+    log = pretrain.pretrain(net, pre_stream(seed), cfg["pretrain_updates_per_layer"], noise=cfg["pretrain_noise"],
+                            lr=cfg["pretrain_lr"], noise_seed=seed)
+    weights, biases = [w[0].clone() for w in net.weights], [b[0].clone() for b in net.biases]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"weights": [w.cpu() for w in weights], "biases": [b.cpu() for b in biases], "log": log}, path)
+    return weights, biases, log
+
+
+def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir):
+    """Train one stack: the (configuration, lr) pairs ``items`` of one depth, seed ``seed``."""
+    n_in, n_classes, (xv, yv), (xt, yt), stream, pre_stream = loaded
+    sizes = [n_in] + [cfg["width"]] * depth + [n_classes]
+    stack = nets.MLPStack(sizes, activations=[_activation(c, cfg) for c, _ in items], inits=[c.init for c, _ in items],
+                          lrs=[lr for _, lr in items], seeds=[seed] * len(items), device=device)
+    pre_log = None
+    pre_acts = {_activation(c, cfg) for c, _ in items if c.pretrained}
+    for act in sorted(pre_acts):
+        weights, biases, pre_log = _pretrained_weights(cfg, sizes, act, seed, pre_stream, device, ckpt_dir)
+        for k, (c, _) in enumerate(items):
+            if c.pretrained and _activation(c, cfg) == act:
+                for W, w in zip(stack.weights, weights):
+                    W[k].copy_(w)
+                for B, b in zip(stack.biases, biases):
+                    B[k].copy_(b)
+    ckpt = ckpt_dir / f"seed{seed}-depth{depth}.pt" if ckpt_dir else None
+    result = train.train(stack, stream(seed), cfg["updates"], eval_every=cfg["eval_every"], eval_sets={"test": (xt, yt)},
+                         checkpoint=ckpt, checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50) if ckpt else None)
+    valid = train.error_rate(stack, xv, yv)
+    valid[~stack.active] = float("nan")
+    # the grid's learning rates as given (the stack holds them in its dtype: 0.03 -> 0.029999999)
+    labels = pd.DataFrame([{"model": k, "config": c.key, "label": c.label, "depth": depth, "lr": lr} for k, (c, lr) in enumerate(items)])
+    curves = result.curves.drop(columns=["lr"]).merge(labels, on="model")
+    last = curves[curves["update"] == curves["update"].max()].set_index("model")
+    div = result.diverged.set_index("model")["update"] if len(result.diverged) else pd.Series(dtype=float)
+    finals = []
+    for k, (c, lr) in enumerate(items):
+        finals.append({"config": c.key, "label": c.label, "activation": _activation(c, cfg), "init": c.init, "depth": depth,
+                       "pretrained": c.pretrained, "seed": seed, "lr": lr, "valid_error": float(valid[k]),
+                       "test_error": float(last.loc[k, "error"]), "n_valid": int(yv.shape[0]), "n_test": int(yt.shape[0]),
+                       "diverged": k in div.index, "diverged_update": float(div.get(k, float("nan")))})
+    if pre_log is not None:
+        pre_log = pre_log.assign(activation=sorted(pre_acts)[-1])
+    return curves, pd.DataFrame(finals), pre_log
+
+
+def _curves(cfg: dict, device: str, experiment: str) -> dict[str, pd.DataFrame]:
+    """Figs. 11/12 and a column of Table 1: learning-rate search on the first seed, the
+    chosen rate on the others; test-error curves of every model."""
+    confs = [CONFIGURATIONS[k] for k in cfg["configurations"]]
+    if cfg["n_seeds"] < 1 or cfg["updates"] < 1 or not cfg["lrs"]:
+        raise ValueError("n_seeds and updates must be >= 1 and lrs must list at least one learning rate")
+    loaded = _load(cfg, device)
+    ckpt_dir = CHECKPOINT_ROOT / experiment / archive.config_key(cfg) if cfg["checkpoint"] else None
+    seeds = [cfg["seed"] + i for i in range(cfg["n_seeds"])]
+    curves, finals, pre_logs = [], [], []
+    chosen: dict[str, float] = {}
+    with train.cpu_threads(1 if torch.device(device).type == "cpu" else None):
+        for i, seed in enumerate(seeds):
+            if i == 0:
+                plan = [(c, float(lr)) for c in confs for lr in cfg["lrs"]]
+            else:
+                plan = [(c, chosen[c.key]) for c in confs if chosen[c.key] == chosen[c.key]]  # NaN: all diverged
+            for depth in dict.fromkeys(c.depth for c, _ in plan):
+                items = [(c, lr) for c, lr in plan if c.depth == depth]
+                cur, fin, pre_log = _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir)
+                curves.append(cur.assign(seed=seed))
+                finals.append(fin)
+                if pre_log is not None:
+                    pre_logs.append(pre_log)
+            if i == 0:
+                search = pd.concat(finals, ignore_index=True)
+                picks = choose_learning_rates(search)
+                chosen = dict(zip(picks["config"], picks["lr"]))
+    final = pd.concat(finals, ignore_index=True)
+    search = final[final["seed"] == seeds[0]].copy()
+    picks = choose_learning_rates(search)
+    search = search.merge(picks[["config", "lr"]].assign(chosen=True), on=["config", "lr"], how="left")
+    search["chosen"] = search["chosen"].fillna(False).astype(bool)
+    search = search.merge(picks[["config", "at_grid_edge", "all_diverged"]], on="config")
+    lr_of = dict(zip(picks["config"], picks["lr"]))
+    final = final[[lr_of.get(c) == lr for c, lr in zip(final["config"], final["lr"])]].reset_index(drop=True)
+    curve_df = pd.concat(curves, ignore_index=True)
+    curve_df["chosen"] = [lr_of.get(c) == lr for c, lr in zip(curve_df["config"], curve_df["lr"])]
+    curve_df = curve_df[["config", "label", "activation", "init", "depth", "lr", "seed", "chosen", "update", "examples",
+                         "epoch", "error", "cost"]]
+    if ckpt_dir is not None and ckpt_dir.exists():
+        shutil.rmtree(ckpt_dir)
+    pre = pd.concat(pre_logs, ignore_index=True) if pre_logs else pd.DataFrame(
+        columns=["model", "seed", "layer", "update", "reconstruction_cost", "diverged", "activation"])
+    return {"curves": curve_df, "search": search, "final": final, "pretraining": pre, "meta": _meta(device)}
+
+
+# --------------------------------------------------------------------------- the SVM baseline
+
+
+PRECOMPUTED_KERNEL_MAX = 20_000
+"""Up to this many training examples the RBF kernel matrix is computed with torch (float64)
+and handed to libsvm as a precomputed kernel; above it (the paper's 100k would need 80 GB)
+libsvm computes the kernel itself. Both are the same SVM; the precomputed path is faster."""
+
+
+class RBFSVM:
+    """scikit-learn's ``SVC`` with the RBF kernel ``K(a, b) = exp(-gamma ||a - b||^2)``.
+
+    For training sets of up to :data:`PRECOMPUTED_KERNEL_MAX` examples the kernel is computed
+    with torch matrix products and passed as ``kernel="precomputed"`` (``tests`` check that the
+    predictions equal ``SVC(kernel="rbf")``'s); above it ``SVC(kernel="rbf")`` is used as is.
+    """
+
+    def __init__(self, C: float, gamma: float):
+        self.C, self.gamma = float(C), float(gamma)
+
+    def _kernel(self, a: torch.Tensor) -> torch.Tensor:
+        a = a.double()
+        d2 = (a.square().sum(1, keepdim=True) - 2 * a @ self._x.T + self._x.square().sum(1)).clamp_min_(0)
+        return torch.exp(-self.gamma * d2)
+
+    def fit(self, x: torch.Tensor, y: torch.Tensor) -> "RBFSVM":
+        from sklearn.svm import SVC
+
+        self._x = x.double().cpu()
+        self.precomputed = x.shape[0] <= PRECOMPUTED_KERNEL_MAX
+        if self.precomputed:
+            self.svc = SVC(C=self.C, kernel="precomputed").fit(self._kernel(self._x).numpy(), y.cpu().numpy())
+        else:
+            self.svc = SVC(C=self.C, kernel="rbf", gamma=self.gamma).fit(self._x.numpy(), y.cpu().numpy())
+        self.n_support = int(self.svc.n_support_.sum())
+        return self
+
+    def predict(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.double().cpu()
+        out = self.svc.predict(self._kernel(x).numpy() if self.precomputed else x.numpy())
+        return torch.from_numpy(out).long()
+
+
+def _svm_baseline(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
+    """§5: an RBF SVM and the depth-5 network trained on the same finite Shapeset sample.
+
+    SVM: scikit-learn's ``SVC`` with the RBF kernel (:class:`RBFSVM`) over the grid ``svm_C`` x ``svm_gamma_factors``
+    (gamma = factor / (n_features * Var[x]), i.e. multiples of scikit-learn's "scale"),
+    chosen on the validation set. Network: ``activation``/``init`` at each rate of ``lrs``,
+    trained with batch-10 SGD on the same ``n_train`` examples (reshuffled every pass) for
+    ``updates`` updates, the rate chosen on the validation set. Both are tested on the
+    fixed Shapeset test set of Fig. 11."""
+    x, y = shapeset.generate(cfg["n_train"], seed=SVM_TRAIN_SEED + cfg["seed"])
+    xv, yv = shapeset.generate(cfg["n_valid"], seed=SHAPESET_VALID_SEED)
+    xt, yt = experiments.examples("shapeset", cfg["n_test"], "test")
+    scale_gamma = 1.0 / (x.shape[1] * float(x.double().var(unbiased=False)))
+    rows = []
+    for factor in cfg["svm_gamma_factors"]:
+        gamma = float(factor) * scale_gamma
+        for C in cfg["svm_C"]:
+            clf = RBFSVM(C=float(C), gamma=gamma).fit(x, y)
+            rows.append({"C": float(C), "gamma_factor": float(factor), "gamma": gamma, "n_support": clf.n_support,
+                         "valid_error": float((clf.predict(xv) != yv).double().mean()),
+                         "test_error": float((clf.predict(xt) != yt).double().mean())})
+    svm = pd.DataFrame(rows)
+    svm["chosen"] = False
+    svm.loc[svm["valid_error"].idxmin(), "chosen"] = True
+
+    with train.cpu_threads(1 if torch.device(device).type == "cpu" else None):
+        sizes = [x.shape[1]] + [cfg["width"]] * cfg["depth"] + [shapeset.N_CLASSES]
+        lrs = [float(lr) for lr in cfg["lrs"]]
+        stack = nets.MLPStack(sizes, activations=cfg["activation"], inits=cfg["init"], lrs=lrs, seeds=[cfg["seed"]] * len(lrs),
+                              device=device)
+        result = train.train(stack, train.ArrayStream(x.to(device), y.to(device), seed=cfg["seed"]), cfg["updates"],
+                             eval_every=cfg["eval_every"], eval_sets={"test": (xt.to(device), yt.to(device))})
+        valid = train.error_rate(stack, xv.to(device), yv.to(device))
+        valid[~stack.active] = float("nan")
+    curves = result.curves.assign(lr=[lrs[k] for k in result.curves["model"]])
+    last = curves[curves["update"] == curves["update"].max()].set_index("model")["error"]
+    net = pd.DataFrame({"lr": lrs, "valid_error": valid.numpy(), "test_error": [float(last[k]) for k in range(len(lrs))],
+                        "diverged": [k in set(result.diverged["model"]) for k in range(len(lrs))]})
+    picks = choose_learning_rates(net.assign(config="net"))
+    net["chosen"] = net["lr"] == picks["lr"].iloc[0]
+    best_svm, best_net = svm[svm["chosen"]].iloc[0], net[net["chosen"]]
+    summary = pd.DataFrame([
+        {"model": "RBF SVM", "n_train": cfg["n_train"], "test_error": best_svm["test_error"], "n_test": cfg["n_test"],
+         "chosen": f"C={best_svm['C']:g}, gamma={best_svm['gamma_factor']:g} x scale", "paper_test_error": PAPER_SVM["svm"] / 100},
+        {"model": f"{cfg['activation']} depth {cfg['depth']}, {cfg['init']} init", "n_train": cfg["n_train"],
+         "test_error": float(best_net["test_error"].iloc[0]) if len(best_net) else float("nan"), "n_test": cfg["n_test"],
+         "chosen": f"lr={float(best_net['lr'].iloc[0]):g}" if len(best_net) else "all rates diverged",
+         "paper_test_error": PAPER_SVM["tanh-N"] / 100},
+    ])
+    return {"svm": svm, "net": net, "net_curves": curves, "summary": summary, "meta": _meta(device)}
+
+
+# --------------------------------------------------------------------------- Table 1 and the orderings
+
+
+def table1(finals: dict[str, pd.DataFrame | None], alpha: float = stats.ALPHA) -> pd.DataFrame:
+    """Table 1, ours beside the paper's: one row per (row, dataset).
+
+    ``finals``: dataset -> the ``final`` frame of a run (one row per seed at the chosen
+    rate), or None for a column not run. Columns: row, label, dataset, n_seeds, lr, mean,
+    sd (over seeds, in [0, 1]), n_test, bold, p_value (z-test against the column's best,
+    :func:`glorot.stats.bold_marks`), paper (%), paper_bold.
+    """
+    out = []
+    for dataset, final in finals.items():
+        means, ns, info = {}, {}, {}
+        for row in TABLE1_ROWS:
+            part = final[final["config"] == row] if final is not None else None
+            if part is None or part.empty or part["test_error"].isna().all():
+                means[row] = None
+                info[row] = {"n_seeds": 0, "lr": float("nan"), "mean": float("nan"), "sd": float("nan"), "n_test": None,
+                             "all_diverged": part is not None and not part.empty}
+                continue
+            errs = part["test_error"].dropna()
+            means[row], ns[row] = float(errs.mean()), int(part["n_test"].iloc[0])
+            info[row] = {"n_seeds": int(len(errs)), "lr": float(part["lr"].iloc[0]), "mean": float(errs.mean()),
+                         "sd": float(errs.std(ddof=1)) if len(errs) > 1 else float("nan"), "n_test": ns[row],
+                         "all_diverged": False}
+        marks = stats.bold_marks(means, ns, alpha) if ns else None
+        for row, label in TABLE1_ROWS.items():
+            rec = {"row": row, "label": label, "dataset": dataset} | info[row]
+            rec["bold"] = bool(marks.loc[row, "bold"]) if marks is not None else False
+            rec["p_value"] = float(marks.loc[row, "p_value"]) if marks is not None else float("nan")
+            rec["paper"] = PAPER_TABLE1[row].get(dataset, float("nan"))
+            rec["paper_bold"] = PAPER_TABLE1_BOLD[row].get(dataset)
+            out.append(rec)
+    return pd.DataFrame(out)
+
+
+ORDERINGS = (("tanh-N", "tanh", "Tanh N < Tanh"), ("softsign", "tanh", "Softsign < Tanh"),
+             ("softsign-N", "tanh", "Softsign N < Tanh"))
+
+
+def orderings(final: pd.DataFrame, alpha: float = stats.ALPHA) -> pd.DataFrame:
+    """The paper's orderings of one column, checked on our seed means: Tanh N < Tanh,
+    Softsign < Tanh, Softsign N < Tanh, and Sigmoid worst of the five rows. ``holds`` says
+    whether the means are in the paper's order; ``p_value`` is the two-proportion z-test of
+    the pair (for "Sigmoid worst": against the second-worst row), ``significant`` whether it
+    is below ``alpha``."""
+    means = final.groupby("config")["test_error"].mean()
+    n = final.groupby("config")["n_test"].first()
+    rows = []
+    for lo, hi, claim in ORDERINGS:
+        if lo not in means or hi not in means or pd.isna(means[lo]) or pd.isna(means[hi]):
+            rows.append({"claim": claim, "ours_low": float("nan"), "ours_high": float("nan"), "holds": None,
+                         "p_value": float("nan"), "significant": None})
+            continue
+        _, p = stats.two_proportion_z_test(means[lo], int(n[lo]), means[hi], int(n[hi]))
+        rows.append({"claim": claim, "ours_low": means[lo], "ours_high": means[hi], "holds": bool(means[lo] < means[hi]),
+                     "p_value": p, "significant": bool(p < alpha)})
+    five = means.reindex(list(TABLE1_ROWS)).dropna()
+    if "sigmoid-5" in five and len(five) > 1:
+        others = five.drop("sigmoid-5")
+        second = others.idxmax()
+        _, p = stats.two_proportion_z_test(five["sigmoid-5"], int(n["sigmoid-5"]), others[second], int(n[second]))
+        rows.append({"claim": "Sigmoid worst", "ours_low": others[second], "ours_high": five["sigmoid-5"],
+                     "holds": bool(five["sigmoid-5"] > others.max()), "p_value": p, "significant": bool(p < alpha)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- registry
+
+experiments.register(
+    experiments.Experiment(
+        name="shapeset_curves",
+        paper="Fig. 11 and Table 1 (Shapeset column), §5",
+        profiles=_SHAPESET,
+        runner=partial(_curves, experiment="shapeset_curves"),
+        choices={"configurations": _configuration_keys, "pretrain_activation": _activations},
+        note={"smoke": _note(_SHAPESET["smoke"], "seconds, for tests: "), "quick": _note(_SHAPESET["quick"], ""),
+              "paper": "the paper's width and updates; learning-rate grid and seeds ours (paper: not given, one run)"},
+    ),
+    experiments.Experiment(
+        name="finite_curves",
+        paper="Fig. 12 and Table 1 (MNIST, CIFAR-10, ImageNet columns), §5",
+        profiles=_FINITE,
+        runner=partial(_curves, experiment="finite_curves"),
+        choices={"dataset": _finite_datasets, "configurations": _configuration_keys, "pretrain_activation": _activations},
+        note={"smoke": _note(_FINITE["smoke"], "seconds, for tests: "), "quick": _note(_FINITE["quick"], ""),
+              "paper": "the paper's width and updates; learning-rate grid and seeds ours (paper: not given, one run)"},
+    ),
+    experiments.Experiment(
+        name="svm_baseline",
+        paper="§5, RBF SVM vs depth-5 tanh network with normalized init on 100k Shapeset examples",
+        profiles=_SVM,
+        runner=_svm_baseline,
+        choices={"activation": _activations, "init": lambda: nets.INITS},
+        note={"smoke": "seconds, for tests", "quick": (f"{_SVM['quick']['n_train']:,} training examples instead of 100,000; network "
+                                                       f"width {_SVM['quick']['width']}, {_SVM['quick']['updates']:,} updates"),
+              "paper": "100,000 training examples as in the paper; the network's budget is ours (paper: not given)"},
+    ),
+)

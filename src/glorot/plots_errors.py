@@ -1,0 +1,160 @@
+"""Figures and tables of §5 (Figs. 11 and 12, Table 1, the learning-rate search), drawn from
+the tidy frames of :mod:`glorot.error_curves`.
+
+Each figure function takes a ``scale`` string (from :meth:`glorot.experiments.Result.scale`)
+that is printed under the figure, so no figure leaves without saying where its numbers came
+from and at which scale.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .error_curves import CONFIGURATIONS, PAPER_EXAMPLES, PAPER_FIG11_READ_OFF, TABLE1_ROWS
+
+# The paper's Fig. 11 colours: sigmoid black/blue, tanh red, softsign cyan, N dotted, pre-training magenta.
+STYLE = {
+    "sigmoid-5": dict(color="black", ls="-"),
+    "sigmoid-4": dict(color="blue", ls="-"),
+    "tanh": dict(color="red", ls="-"),
+    "softsign": dict(color="c", ls="-"),
+    "softsign-N": dict(color="c", ls=":"),
+    "tanh-N": dict(color="red", ls=":"),
+    "pretraining": dict(color="m", ls="-"),
+}
+
+
+def _footer(fig, scale: str | None) -> None:
+    if scale:
+        fig.text(0.01, -0.02, textwrap.fill(scale, 150), ha="left", va="top", fontsize=7, color="0.35")
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.{digits}f}"
+
+
+def error_curves(curves: pd.DataFrame, title: str, paper_final: dict | None = None, scale: str | None = None, ax=None,
+                 paper_note: str = "at 2.5e7 examples"):
+    """Fig. 11 / Fig. 12: test error (%) against examples seen, at each configuration's chosen
+    learning rate; the line is the mean over seeds, the band their range. The legend is in
+    order of decreasing final error (as the paper's) and gives our final error beside the
+    paper's (``paper_final``: config -> %)."""
+    df = curves[curves["chosen"]]
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    else:
+        fig = ax.figure
+    stats = df.groupby(["config", "examples"])["error"].agg(["mean", "min", "max", "count"]).reset_index()
+    final = stats.loc[stats.groupby("config")["examples"].idxmax()].set_index("config")
+    order = final.sort_values("mean", ascending=False).index
+    for key in order:
+        g = stats[stats["config"] == key]
+        style = STYLE.get(key, {})
+        label = f"{CONFIGURATIONS[key].label}: {_pct(final.loc[key, 'mean'])}%"
+        if paper_final and key in paper_final:
+            approx = "≈" if key in PAPER_FIG11_READ_OFF else ""  # read off the paper's figure, not a table
+            label += f" (paper {approx}{paper_final[key]:g}%)"
+        ax.plot(g["examples"], 100 * g["mean"], lw=1.4, label=label, **style)
+        if g["count"].max() > 1:
+            ax.fill_between(g["examples"], 100 * g["min"], 100 * g["max"], color=style.get("color"), alpha=0.12, lw=0)
+    n_seeds = df.groupby("config")["seed"].nunique()
+    ax.set_xlabel("# examples seen" + (f" (ours to {df['examples'].max():.1e}; paper to {PAPER_EXAMPLES:.1e})"))
+    ax.set_ylabel("test error %")
+    seeds = f"{n_seeds.min()}" if n_seeds.min() == n_seeds.max() else f"{n_seeds.min()}–{n_seeds.max()}"
+    ax.set_title(f"{title}\nmean of {seeds} seeds (band: range); legend: final error, "
+                 f"paper's {paper_note}", fontsize=9)
+    ax.legend(fontsize=7.5, loc="upper right")
+    ax.grid(alpha=0.3)
+    if own:
+        fig.tight_layout()
+        _footer(fig, scale)
+    return fig
+
+
+def lr_search(search: pd.DataFrame, scale: str | None = None):
+    """Validation error (%) after the fixed budget against the learning rate, one line per
+    configuration (first seed); the chosen rate is circled, diverged rates are crosses on
+    the top edge."""
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    top = 100 * search["valid_error"].max() + 3 if search["valid_error"].notna().any() else 100
+    for key, g in search.groupby("config", sort=False):
+        style = STYLE.get(key, {})
+        ax.plot(g["lr"], 100 * g["valid_error"], marker="o", ms=3, lw=1.2, label=CONFIGURATIONS[key].label, **style)
+        ch = g[g["chosen"]]
+        ax.plot(ch["lr"], 100 * ch["valid_error"], "o", ms=11, mfc="none", color=style.get("color", "k"))
+        dv = g[g["valid_error"].isna()]
+        ax.plot(dv["lr"], np.full(len(dv), top), "x", ms=8, color=style.get("color", "k"))
+    ax.set_xscale("log")
+    grid = sorted(search["lr"].unique())
+    ax.set_xticks(grid, [f"{lr:g}" for lr in grid])
+    ax.minorticks_off()
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("validation error % after the budget")
+    ax.set_title("Learning-rate selection (first seed): chosen = circled, diverged = x on top", fontsize=9)
+    ax.legend(fontsize=7.5, ncol=2)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    _footer(fig, scale)
+    return fig
+
+
+def pretraining_costs(log: pd.DataFrame, scale: str | None = None):
+    """Reconstruction cost of each layer's denoising auto-encoder during greedy pre-training."""
+    fig, ax = plt.subplots(figsize=(7.5, 3))
+    layers = sorted(log["layer"].unique())
+    colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(layers)))
+    ok = log[~log["diverged"].astype(bool)]
+    for color, layer in zip(colors, layers):
+        g = ok[ok["layer"] == layer].groupby("update")["reconstruction_cost"].mean()
+        ax.plot(g.index, g.values, color=color, label=f"layer {layer}")
+    ax.set_yscale("log")
+    ax.set_xlabel("pre-training update (of this layer)")
+    ax.set_ylabel("reconstruction cost")
+    ax.set_title("Greedy denoising auto-encoder pre-training (mean over seeds)", fontsize=9)
+    ax.legend(fontsize=7.5, ncol=len(layers))
+    fig.tight_layout()
+    _footer(fig, scale)
+    return fig
+
+
+def table1_markdown(table: pd.DataFrame, columns: dict[str, str], not_run: dict[str, str] | None = None) -> str:
+    """Table 1 as a Markdown table, ours beside the paper's for every column.
+
+    ``table``: :func:`glorot.error_curves.table1`. ``columns``: dataset -> header.
+    ``not_run``: dataset -> why it was not run (its cells then say so, never a number).
+    Ours: mean ± sd over seeds (%), bold by the z-test against the column's best at
+    p = 0.005, with "(n = k)" where an entry has fewer seeds than the table's most; the
+    paper's with its own bold marks.
+    """
+    not_run = not_run or {}
+    usual = int(table["n_seeds"].max()) if len(table) else 0
+    head = ["TYPE"]
+    for ds, name in columns.items():
+        head += [f"{name} (ours)", f"{name} (paper)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row, label in TABLE1_ROWS.items():
+        cells = [label]
+        for ds in columns:
+            rec = table[(table["row"] == row) & (table["dataset"] == ds)]
+            paper = rec["paper"].iloc[0] if len(rec) else float("nan")
+            paper_txt = "—" if pd.isna(paper) else (f"**{paper:g}**" if rec["paper_bold"].iloc[0] else f"{paper:g}")
+            if ds in not_run:
+                cells += [f"not run: {not_run[ds]}", paper_txt]
+                continue
+            r = rec.iloc[0]
+            if r["n_seeds"] == 0:
+                ours = "all rates diverged" if r.get("all_diverged") else "not run"
+            else:
+                ours = _pct(r["mean"], 2) + ("" if pd.isna(r["sd"]) else f" ± {_pct(r['sd'], 2)}")
+                ours = f"**{ours}**" if r["bold"] else ours
+                if int(r["n_seeds"]) != usual:  # fewer seeds than the others (e.g. some diverged): say so
+                    ours += f" (n = {int(r['n_seeds'])})"
+            cells += [ours, paper_txt]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

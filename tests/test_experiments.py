@@ -1,0 +1,140 @@
+"""glorot.experiments, archive and CLI: validation before compute, archive round trip,
+provenance; and the same validation reached through papermill."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from glorot import archive, experiments
+from glorot.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"profile": "huge"}, "valid profiles: smoke, quick, paper"),
+        ({"activation": "foo"}, "valid activations: sigmoid, tanh, softsign"),
+        ({"inits": ["standard", "xavier"]}, "valid inits: standard, normalized"),
+        ({"dataset": "imagenet"}, "valid datasets: shapeset, mnist, mnist-5k, cifar10, small-imagenet"),
+        ({"widht": 10}, "valid parameters: activation, inits, width"),
+    ],
+)
+def test_config_rejects_unknown_values_naming_valid_ones(kwargs, message):
+    profile = kwargs.pop("profile", "quick")
+    with pytest.raises(ValueError, match=message):
+        experiments.config("init_statistics", profile, **kwargs)
+
+
+def test_unknown_experiment_and_device():
+    with pytest.raises(ValueError, match="valid experiments: init_statistics"):
+        experiments.config("fig99")
+    with pytest.raises(ValueError, match="valid devices"):
+        experiments.check_device("tpu")
+
+
+def test_run_validates_before_any_compute(monkeypatch):
+    called = []
+    exp = experiments.EXPERIMENTS["init_statistics"]
+    monkeypatch.setitem(experiments.EXPERIMENTS, "init_statistics", exp.__class__(**{**exp.__dict__, "runner": lambda c, d: called.append(1)}))
+    with pytest.raises(ValueError):
+        experiments.run("init_statistics", "smoke", activation="foo")
+    assert called == []
+
+
+def test_every_experiment_defines_valid_profiles():
+    for name, exp in experiments.EXPERIMENTS.items():
+        assert set(exp.profiles) == set(experiments.PROFILES), name
+        for profile in experiments.PROFILES:
+            experiments.config(name, profile)  # defaults are themselves valid
+
+
+def test_archive_round_trip_with_provenance(tmp_path, monkeypatch):
+    monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
+    live = experiments.run("variance_propagation", "smoke", save=True)
+    assert live.source == "live"
+    again = experiments.run("variance_propagation", "smoke")
+    assert again.source == "archived"
+    pd.testing.assert_frame_equal(live["variance"], again["variance"], check_exact=False, rtol=1e-7)
+    prov = again.provenance
+    for key in ("package_version", "git_commit", "torch_version", "device", "date", "wall_time_s", "config"):
+        assert key in prov
+    assert prov["config"] == live.config
+    assert "archived run, profile 'smoke'" in again.scale()
+    # Another configuration misses the archive and is computed live.
+    assert experiments.run("variance_propagation", "smoke", seed=1).source == "live"
+    assert experiments.run("variance_propagation", "smoke", use_archive=False).source == "live"
+
+
+def test_corrupt_archive_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
+    path = experiments.run("variance_propagation", "smoke", save=True)
+    run_dir = archive.run_dir("variance_propagation", "smoke", path.config)
+    (run_dir / "variance.csv.gz").write_bytes(b"garbage")
+    with pytest.raises(ValueError, match="corrupt"):
+        experiments.run("variance_propagation", "smoke")
+
+
+def test_variance_propagation_matches_eqs_5_and_6():
+    """The linear-regime network obeys eqs. (5)-(6) within sampling error."""
+    df = experiments.run("variance_propagation", "smoke", use_archive=False)["variance"]
+    assert (df["ratio"].sub(1).abs() < 0.25).all(), df
+    std = df[(df["init"] == "standard") & (df["quantity"].str.startswith("Var[z]"))]["measured"].to_numpy()
+    assert all(b / a == pytest.approx(1 / 3, rel=0.15) for a, b in zip(std[:-1], std[1:]))
+
+
+def test_init_statistics_smoke_shows_the_papers_orderings():
+    r = experiments.run("init_statistics", "smoke", use_archive=False)
+    stats = r["stats"]
+    act = stats[(stats["quantity"] == "activation") & (stats["init"] == "standard")].sort_values("layer")["std"].to_numpy()
+    assert (act[1:] < act[:-1]).all()  # Fig. 6: standard init, activations shrink upward
+    grad = stats[(stats["quantity"] == "backprop_grad") & (stats["init"] == "standard")].sort_values("layer")["std"].to_numpy()
+    assert (grad[1:] > grad[:-1]).all()  # Fig. 7: gradients shrink toward the input
+    jac = r["jacobian"].groupby("init")["mean_singular_value"].mean()
+    assert jac["standard"] < jac["normalized"]
+
+
+def test_cli_runs_and_archives(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
+    assert main(["run", "variance_propagation", "--profile", "smoke", "--set", "seed=3"]) == 0
+    out = capsys.readouterr().out
+    assert "live run, profile 'smoke'" in out
+    stored = list((tmp_path / "variance_propagation").glob("smoke-*/provenance.json"))
+    assert len(stored) == 1 and json.loads(stored[0].read_text())["config"]["seed"] == 3
+    assert main(["run", "variance_propagation", "--profile", "smoke", "--set", "seed=3"]) == 0
+    assert "archived run" in capsys.readouterr().out
+    assert main(["run", "init_statistics", "--profile", "smoke", "--set", "activation=\"foo\""]) == 2
+    assert "valid activations" in capsys.readouterr().err
+
+
+def _chapters_with(param: str):
+    out = []
+    for nb in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        params = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        if params and any(line.startswith(f"{param} =") for line in "".join(params[0]["source"]).splitlines()):
+            out.append(nb)
+    return out
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", _chapters_with("activation"), ids=lambda p: p.stem)
+def test_papermill_bad_activation_fails_in_first_code_cell(notebook, tmp_path):
+    """`papermill book/X.ipynb out.ipynb -p activation foo` stops in the validation cell (the
+    first code cell after the parameters) with the list of valid activations."""
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / notebook.name
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        papermill.execute_notebook(str(notebook), str(out), parameters={"activation": "foo"}, cwd=str(notebook.parent),
+                                   kernel_name="python3", progress_bar=False)
+    assert err.value.ename == "ValueError"
+    assert "valid activations: sigmoid, tanh, softsign" in err.value.evalue
+    cells = json.loads(out.read_text())["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    tags = [c["metadata"].get("tags", []) for c in code]
+    failed = [i for i, c in enumerate(code) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert "parameters" in tags[0] and "injected-parameters" in tags[1]
+    assert failed == [2], "the error must come from the first code cell after the parameters"
