@@ -1,10 +1,12 @@
 """glorot.experiments, archive and CLI: validation before compute, archive round trip,
 provenance; and the same validation reached through papermill."""
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pandas as pd
+import torch
 import pytest
 
 from glorot import archive, experiments
@@ -67,6 +69,20 @@ def test_archive_round_trip_with_provenance(tmp_path, monkeypatch):
     # Another configuration misses the archive and is computed live.
     assert experiments.run("variance_propagation", "smoke", seed=1).source == "live"
     assert experiments.run("variance_propagation", "smoke", use_archive=False).source == "live"
+
+
+def test_provenance_names_the_threads_the_runner_used(monkeypatch):
+    seen = []
+    exp = experiments.EXPERIMENTS["variance_propagation"]
+    spy = dataclasses.replace(exp, runner=lambda cfg, device: (seen.append(torch.get_num_threads()), {})[1], cpu_threads=1)
+    monkeypatch.setitem(experiments.EXPERIMENTS, "variance_propagation", spy)
+    before = torch.get_num_threads()
+    res = experiments.run("variance_propagation", "smoke", use_archive=False)
+    assert seen == [1] and res.provenance["device"].endswith("1 torch thread)")
+    assert torch.get_num_threads() == before  # restored
+    # training experiments declare one thread on a CPU (batch-10 products gain nothing from more)
+    for name in ("shapeset_curves", "finite_curves", "svm_baseline"):
+        assert experiments.EXPERIMENTS[name].cpu_threads == 1
 
 
 def test_corrupt_archive_is_reported(tmp_path, monkeypatch):

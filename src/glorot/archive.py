@@ -48,7 +48,8 @@ def device_name(device: str | torch.device) -> str:
                 break
     except OSError:
         pass
-    return f"CPU: {cpu} ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"
+    threads = torch.get_num_threads()
+    return f"CPU: {cpu} ({os.cpu_count()} cores, {threads} torch thread{'' if threads == 1 else 's'})"
 
 
 def git_commit() -> tuple[str, bool]:

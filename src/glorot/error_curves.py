@@ -530,6 +530,7 @@ experiments.register(
         choices={"configurations": _configuration_keys, "pretrain_activation": _activations},
         note={"smoke": _note(_SHAPESET["smoke"], "seconds, for tests: "), "quick": _note(_SHAPESET["quick"], ""),
               "paper": "the paper's width and updates; learning-rate grid and seeds ours (paper: not given, one run)"},
+        cpu_threads=1,
     ),
     experiments.Experiment(
         name="finite_curves",
@@ -539,6 +540,7 @@ experiments.register(
         choices={"dataset": _finite_datasets, "configurations": _configuration_keys, "pretrain_activation": _activations},
         note={"smoke": _note(_FINITE["smoke"], "seconds, for tests: "), "quick": _note(_FINITE["quick"], ""),
               "paper": "the paper's width and updates; learning-rate grid and seeds ours (paper: not given, one run)"},
+        cpu_threads=1,
     ),
     experiments.Experiment(
         name="svm_baseline",
@@ -549,5 +551,6 @@ experiments.register(
         note={"smoke": "seconds, for tests", "quick": (f"{_SVM['quick']['n_train']:,} training examples instead of 100,000; network "
                                                        f"width {_SVM['quick']['width']}, {_SVM['quick']['updates']:,} updates"),
               "paper": "100,000 training examples as in the paper; the network's budget is ours (paper: not given)"},
+        cpu_threads=1,
     ),
 )

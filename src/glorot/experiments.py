@@ -23,6 +23,7 @@ import pandas as pd
 import torch
 
 from . import archive, nets, probes
+from .train import cpu_threads as torch_threads
 from .validation import check_choice
 
 PROFILES = ("smoke", "quick", "paper")
@@ -180,6 +181,9 @@ class Experiment:
     runner: Callable[[dict, str], dict[str, pd.DataFrame]]
     choices: dict[str, Callable[[], tuple]]
     note: dict[str, str]
+    cpu_threads: int | None = None
+    """Torch threads the runner trains with on a CPU (None: torch's default). A configuration's
+    own ``cpu_threads`` key wins. :func:`run` applies it, so the provenance names the count used."""
 
     def defaults(self, profile: str) -> dict:
         return dict(self.profiles[check_choice("profile", profile, PROFILES)])
@@ -305,9 +309,12 @@ def run(experiment: str, profile: str = "quick", device: str = "cpu", use_archiv
         hit = archive.load(experiment, profile, cfg)
         if hit is not None:
             return Result(experiment, profile, cfg, hit.frames, hit.provenance, "archived")
-    t0 = time.perf_counter()
-    frames = EXPERIMENTS[experiment].runner(cfg, device)
-    prov = archive.provenance(cfg, device, time.perf_counter() - t0) | {"experiment": experiment, "profile": profile}
+    exp = EXPERIMENTS[experiment]
+    threads = cfg.get("cpu_threads", exp.cpu_threads) if torch.device(device).type == "cpu" else None
+    with torch_threads(threads):  # inside, so that the provenance's device names the threads used
+        t0 = time.perf_counter()
+        frames = exp.runner(cfg, device)
+        prov = archive.provenance(cfg, device, time.perf_counter() - t0) | {"experiment": experiment, "profile": profile}
     if save:
         archive.save(experiment, profile, cfg, frames, prov)
     return Result(experiment, profile, cfg, frames, prov, "live")
