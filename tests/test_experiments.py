@@ -3,6 +3,7 @@ provenance; and the same validation reached through papermill."""
 
 import dataclasses
 import json
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -83,6 +84,29 @@ def test_provenance_names_the_threads_the_runner_used(monkeypatch):
     # training experiments declare one thread on a CPU (batch-10 products gain nothing from more)
     for name in ("shapeset_curves", "finite_curves", "svm_baseline"):
         assert experiments.EXPERIMENTS[name].cpu_threads == 1
+
+
+def test_dirty_means_the_code_changed_not_the_archive(tmp_path):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "results").mkdir()
+    (tmp_path / "src" / "a.py").write_text("x = 1\n")
+    (tmp_path / "results" / "run.csv").write_text("1\n")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c")
+    commit, dirty = archive.git_commit(tmp_path)
+    assert len(commit) == 40 and not dirty
+    (tmp_path / "results" / "run.csv").write_text("2\n")  # an archived run rewritten
+    (tmp_path / "results" / "new.csv").write_text("3\n")
+    assert archive.git_commit(tmp_path) == (commit, False)
+    (tmp_path / "src" / "b.py").write_text("y = 2\n")  # code the commit lacks
+    assert archive.git_commit(tmp_path) == (commit, True)
+    (tmp_path / "src" / "b.py").unlink()
+    (tmp_path / "src" / "a.py").write_text("x = 2\n")
+    assert archive.git_commit(tmp_path) == (commit, True)
 
 
 def test_corrupt_archive_is_reported(tmp_path, monkeypatch):

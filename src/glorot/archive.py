@@ -5,7 +5,7 @@ Layout: ``results/<experiment>/<profile>-<key>/`` holding ``provenance.json`` an
 chapter asks for ``(experiment, config)``; a stored run with the same configuration is
 returned with its provenance, so the page can say where and when it was computed.
 
-Provenance: package version, git commit (and whether the tree had uncommitted changes),
+Provenance: package version, git commit (and whether the code had uncommitted changes),
 torch version, device name, date, wall time, the full configuration (seeds included).
 """
 
@@ -18,6 +18,7 @@ import os
 import platform
 import subprocess
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,8 @@ import torch
 from . import __version__
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+CODE_PATHS = ("src", "pyproject.toml")
+"""What a run's provenance calls its code: a change here marks the run's commit dirty."""
 DEFAULT_ARCHIVE = Path(os.environ.get("GLOROT_RESULTS", REPO_ROOT / "results"))
 
 
@@ -52,11 +55,17 @@ def device_name(device: str | torch.device) -> str:
     return f"CPU: {cpu} ({os.cpu_count()} cores, {threads} torch thread{'' if threads == 1 else 's'})"
 
 
-def git_commit() -> tuple[str, bool]:
-    """(commit, dirty) of the repository holding this package, or ("unknown", False)."""
+def git_commit(root: Path = REPO_ROOT) -> tuple[str, bool]:
+    """(commit, dirty) of the repository holding this package, or ("unknown", False).
+
+    ``dirty`` means the code that ran differs from the commit: a change to, or a file git does
+    not track yet in, ``src/`` or ``pyproject.toml``. The results archive and the chapters do
+    not count, so archiving one run after another leaves the next one clean.
+    """
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.strip())
+        git = partial(subprocess.run, cwd=root, capture_output=True, text=True, check=True)
+        commit = git(["git", "rev-parse", "HEAD"]).stdout.strip()
+        dirty = bool(git(["git", "status", "--porcelain", "--untracked-files=all", "--", *CODE_PATHS]).stdout.strip())
         return commit, dirty
     except (OSError, subprocess.CalledProcessError):
         return "unknown", False

@@ -238,6 +238,22 @@ def _to_split(x_uint8: np.ndarray, y: np.ndarray) -> Split:
     return Split(torch.from_numpy(x), torch.from_numpy(np.array(y, dtype=np.int64)))
 
 
+def _file_order_splits(train_xy, test_xy, n_train, n_valid, n_test, train_file, test_file):
+    """Train = the first ``n_train`` training images, valid = the next ``n_valid``, test = the
+    first ``n_test`` test images (all when None), in file order. A file too short for the split
+    raises :class:`DataFileError`. ``train_file`` is (path, how the message names what it holds).
+    Returns (train, valid, test, n_test)."""
+    (x, y), (xt, yt) = train_xy, test_xy
+    if n_train + n_valid > len(x):
+        raise DataFileError(train_file[0], f"{train_file[1]} {len(x):,} images; the split needs "
+                                           f"{n_train:,} train + {n_valid:,} valid")
+    n_test = len(xt) if n_test is None else n_test
+    if n_test > len(xt):
+        raise DataFileError(test_file, f"holds {len(xt):,} images; the split needs {n_test:,} test")
+    return (_to_split(x[:n_train], y[:n_train]), _to_split(x[n_train:n_train + n_valid], y[n_train:n_train + n_valid]),
+            _to_split(xt[:n_test], yt[:n_test]), n_test)
+
+
 def _fmt(n) -> str:
     return f"{n:,}"
 
@@ -405,16 +421,9 @@ def _load_mnist(root: Path, sizes) -> Dataset:
                                 + how_to_get("mnist", root))
     x, y = _read_mnist_pair(found["train_images"], found["train_labels"])
     xt, yt = _read_mnist_pair(found["test_images"], found["test_labels"])
-    if n_train + n_valid > len(x):
-        raise DataFileError(found["train_images"], f"holds {len(x):,} images; the split needs "
-                                                   f"{n_train:,} train + {n_valid:,} valid")
-    n_test = len(xt) if n_test is None else n_test
-    if n_test > len(xt):
-        raise DataFileError(found["test_images"], f"holds {len(xt):,} images; the split needs {n_test:,} test")
     # train: the first n_train images; valid: the next n_valid (the last 10k of 60k for the paper)
-    train = _to_split(x[:n_train], y[:n_train])
-    valid = _to_split(x[n_train:n_train + n_valid], y[n_train:n_train + n_valid])
-    test = _to_split(xt[:n_test], yt[:n_test])
+    train, valid, test, n_test = _file_order_splits((x, y), (xt, yt), n_train, n_valid, n_test,
+                                                    (found["train_images"], "holds"), found["test_images"])
     vwhere = ("the last 10,000 of the 60,000 official training images"
               if (len(x), n_train, n_valid) == (60_000, 50_000, 10_000)
               else f"training images {n_train:,}..{n_train + n_valid - 1:,} of {len(x):,}")
@@ -508,15 +517,9 @@ def _load_cifar(root: Path, sizes) -> Dataset:
     x = np.concatenate([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
     xt, yt = read_cifar_batch(folder / _CIFAR_TEST)
-    if n_train + n_valid > len(x):
-        raise DataFileError(folder / _CIFAR_TRAIN[-1], f"the 5 training batches hold {len(x):,} images; "
-                                                       f"the split needs {n_train:,} train + {n_valid:,} valid")
-    n_test = len(xt) if n_test is None else n_test
-    if n_test > len(xt):
-        raise DataFileError(folder / _CIFAR_TEST, f"holds {len(xt):,} images; the split needs {n_test:,} test")
-    train = _to_split(x[:n_train], y[:n_train])
-    valid = _to_split(x[n_train:n_train + n_valid], y[n_train:n_train + n_valid])
-    test = _to_split(xt[:n_test], yt[:n_test])
+    train, valid, test, n_test = _file_order_splits((x, y), (xt, yt), n_train, n_valid, n_test,
+                                                    (folder / _CIFAR_TRAIN[-1], "the 5 training batches hold"),
+                                                    folder / _CIFAR_TEST)
     vwhere = ("data_batch_5, the last 10,000 of the 50,000 training images; train = data_batch_1..4"
               if (len(x), n_train, n_valid) == (50_000, 40_000, 10_000)
               else f"training images {n_train:,}..{n_train + n_valid - 1:,} of {len(x):,} in batch order")
