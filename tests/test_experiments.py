@@ -109,6 +109,15 @@ def test_dirty_means_the_code_changed_not_the_archive(tmp_path):
     assert archive.git_commit(tmp_path) == (commit, True)
 
 
+def test_scale_names_every_change_from_the_profile(tmp_path, monkeypatch):
+    monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
+    plain = experiments.run("variance_propagation", "smoke", use_archive=False)
+    assert " with " not in plain.scale()
+    changed = experiments.run("variance_propagation", "smoke", use_archive=False, width=24, seed=3)
+    default_width = experiments.EXPERIMENTS["variance_propagation"].profiles["smoke"]["width"]
+    assert f" with width=24 (profile: {default_width:,}), seed=3 (profile: 0)" in changed.scale()
+
+
 def test_corrupt_archive_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
     path = experiments.run("variance_propagation", "smoke", save=True)

@@ -293,8 +293,19 @@ class Result:
         if "n_seeds" in self.config and seeds is not None:
             seeds = list(range(seeds, seeds + self.config["n_seeds"]))
         seeds = "" if seeds is None else f", seed{'s' if isinstance(seeds, list) else ''} {seeds}"
-        return (f"{self.source} run, profile '{self.profile}'" + (f" ({note})" if note else "") + seeds
-                + f"; {archive.describe(self.provenance, self.source)}")
+        return (f"{self.source} run, profile '{self.profile}'" + (f" ({note})" if note else "")
+                + self.changes_from_profile() + seeds + f"; {archive.describe(self.provenance, self.source)}")
+
+    def changes_from_profile(self) -> str:
+        """Where the configuration departs from the profile's defaults (which the profile's note
+        describes): ``" with updates=30,000 (profile: 6,000)"``; empty if nowhere."""
+        defaults = EXPERIMENTS[self.experiment].profiles[self.profile]
+
+        def fmt(v):
+            return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+
+        changed = [f"{k}={fmt(v)} (profile: {fmt(defaults.get(k))})" for k, v in self.config.items() if defaults.get(k) != v]
+        return f" with {', '.join(changed)}" if changed else ""
 
 
 def run(experiment: str, profile: str = "quick", device: str = "cpu", use_archive: bool = True, save: bool = False, **overrides) -> Result:
