@@ -24,6 +24,7 @@ import argparse
 import datetime as dt
 import json
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -125,6 +126,8 @@ def main(argv=None) -> int:
     p.add_argument("--device", default="cpu")
     p.add_argument("--models", type=int, nargs="+", default=None, help="stack sizes M (default: CPU 1 7 32; CUDA 1 7 32 128)")
     p.add_argument("--model-updates", type=int, default=None, help="model-updates per measurement (default CPU 300, CUDA 20000)")
+    p.add_argument("--repeats", type=int, default=5,
+                   help="measurements of each (impl, M), alternating the two impls; the median is reported (default 5)")
     p.add_argument("--out", default=None, help="JSON file (default benchmarks/results/<device-slug>.json)")
     args = p.parse_args(argv)
     device = torch.device(args.device)
@@ -143,16 +146,24 @@ def main(argv=None) -> int:
 
     rows = [{"impl": "copy", "M": None, "model_updates_per_s": None, "bytes_per_s": bw, "roofline_fraction": 1.0},
             {"impl": "shapeset", "M": None, "images_per_s": img, "model_updates_per_s": None, "roofline_fraction": None}]
-    print(f"\n{'impl':>10} {'M':>5} {'model-upd/s':>12} {'GB/s':>8} {'of copy':>8}")
+    print(f"\n{'impl':>10} {'M':>5} {'model-upd/s':>12} {'GB/s':>8} {'of copy':>8}   min-max of {args.repeats}")
     for m in ms:
         updates = max(5, budget // m)
-        for impl, fn in (("glorot", glorot_rate), ("baseline", baseline_rate)):
-            rate = fn(m, updates, x, y, device)
+        impls = (("glorot", glorot_rate), ("baseline", baseline_rate))
+        # alternate the two, so that a slow spell of a shared machine hits both alike
+        rates = {impl: [] for impl, _ in impls}
+        for _ in range(args.repeats):
+            for impl, fn in impls:
+                rates[impl].append(fn(m, updates, x, y, device))
+        for impl, _ in impls:
+            rate = statistics.median(rates[impl])
             traffic = rate * BYTES_PER_PARAM_UPDATE * n_params
-            rows.append({"impl": impl, "M": m, "model_updates_per_s": rate, "bytes_per_s": traffic, "roofline_fraction": traffic / bw, "updates": updates})
-            print(f"{impl:>10} {m:>5} {rate:>12.1f} {traffic / 1e9:>8.2f} {traffic / bw:>8.1%}")
+            rows.append({"impl": impl, "M": m, "model_updates_per_s": rate, "bytes_per_s": traffic, "roofline_fraction": traffic / bw,
+                         "updates": updates, "repeats": args.repeats, "min": min(rates[impl]), "max": max(rates[impl])})
+            print(f"{impl:>10} {m:>5} {rate:>12.1f} {traffic / 1e9:>8.2f} {traffic / bw:>8.1%}   "
+                  f"{min(rates[impl]):.1f}-{max(rates[impl]):.1f}")
         g, b = rows[-2]["model_updates_per_s"], rows[-1]["model_updates_per_s"]
-        print(f"{'':>10} {'':>5} glorot / baseline = {g / b:.2f}x")
+        print(f"{'':>10} {'':>5} glorot / baseline = {g / b:.2f}x (medians)")
 
     out = Path(args.out) if args.out else Path(__file__).resolve().parent / "results" / f"{slug(name)}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

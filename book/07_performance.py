@@ -62,11 +62,17 @@ for run in runs:
     train["M"] = train["M"].astype(int)
     table = train.pivot_table(index="M", columns="impl", values=["model_updates_per_s", "roofline_fraction"])
     table[("speed-up", "glorot / baseline")] = table[("model_updates_per_s", "glorot")] / table[("model_updates_per_s", "baseline")]
+    if "repeats" in train and train["repeats"].notna().all():
+        spread = ((train["max"] - train["min"]) / 2 / train["model_updates_per_s"]).max()
+        method = (f"Each training rate is the median of {int(train['repeats'].max())} measurements, alternating the two "
+                  f"implementations; half their min–max spread reaches {spread:.0%} of the median on this shared machine.")
+    else:
+        method = "Each training rate is a single measurement (this file predates repeated measurements)."
     display(Markdown(
         f"**{run['device']}**, measured {run['date']} with torch {run['torch_version']}: copy bandwidth "
         f"{copy['bytes_per_s'] / 1e9:.1f} GB/s (read + write), Shapeset-3×2 generation "
         f"{img['images_per_s']:,.0f} images/s, bound {copy['bytes_per_s'] / (run['bytes_per_param_update'] * run['n_parameters']):,.0f} "
-        f"model-updates/s."
+        f"model-updates/s. {method}"
     ))
     display(table.round(3))
 
