@@ -131,6 +131,11 @@ def test_svm_baseline_chooses_on_validation():
     assert list(summary["model"]) == ["RBF SVM", "tanh depth 5, normalized init"]
     assert summary["test_error"].between(0, 1).all()
     assert summary["paper_test_error"].tolist() == [0.5947, 0.5047]
+    text = plots_errors.svm_markdown(r)
+    svm_err, net_err = summary["test_error"]
+    assert f"RBF SVM {100 * svm_err:.2f}%" in text and f"init {100 * net_err:.2f}%" in text
+    assert ("better than the SVM, as in the paper" in text) == (net_err < svm_err)
+    assert "with width=8 (profile:" in text  # the scale line names the changes from the profile
 
 
 # --------------------------------------------------------------------------- Table 1

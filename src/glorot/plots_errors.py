@@ -15,7 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .error_curves import CONFIGURATIONS, PAPER_EXAMPLES, PAPER_FIG11_READ_OFF, TABLE1_ROWS
+from . import stats
+from .error_curves import CONFIGURATIONS, PAPER_EXAMPLES, PAPER_FIG11_READ_OFF, PAPER_SVM, TABLE1_ROWS
 
 # The paper's Fig. 11 colours: sigmoid black/blue, tanh red, softsign cyan, N dotted, pre-training magenta.
 STYLE = {
@@ -158,3 +159,21 @@ def table1_markdown(table: pd.DataFrame, columns: dict[str, str], not_run: dict[
             cells += [ours, paper_txt]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def svm_markdown(result) -> str:
+    """The §5 comparison in words: the RBF SVM and the network on the same finite Shapeset
+    sample, each beside the paper's (59.47% and 50.47% on 100,000 examples), which is better and
+    by how much (two-proportion z-test), and the run's scale line. ``result``: a
+    ``svm_baseline`` :class:`glorot.experiments.Result`."""
+    cfg, summary = result.config, result["summary"]
+    s_svm, s_net = summary.iloc[0], summary.iloc[1]
+    _, p = stats.two_proportion_z_test(s_svm["test_error"], int(s_svm["n_test"]), s_net["test_error"], int(s_net["n_test"]))
+    better = ("The network is better than the SVM, as in the paper" if s_net["test_error"] < s_svm["test_error"]
+              else "The network is not better than the SVM here, unlike in the paper")
+    return (f"**SVM vs network on the same {cfg['n_train']:,} Shapeset examples** (paper: {PAPER_SVM['n_train']:,}): RBF SVM "
+            f"{_pct(s_svm['test_error'], 2)}% ({s_svm['chosen']}; paper {PAPER_SVM['svm']}%), {s_net['model']} "
+            f"{_pct(s_net['test_error'], 2)}% ({s_net['chosen']}, width {cfg['width']}, {cfg['updates']:,} updates; "
+            f"paper {PAPER_SVM['tanh-N']}%), on {cfg['n_test']:,} test examples. {better} (difference "
+            f"{100 * (s_svm['test_error'] - s_net['test_error']):+.2f} points, two-proportion z-test p = {p:.1e}). "
+            f"{result.scale()}.")
