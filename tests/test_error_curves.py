@@ -135,6 +135,7 @@ def test_svm_baseline_chooses_on_validation():
     svm_err, net_err = summary["test_error"]
     assert f"RBF SVM {100 * svm_err:.2f}%" in text and f"init {100 * net_err:.2f}%" in text
     assert ("better than the SVM, as in the paper" in text) == (net_err < svm_err)
+    assert "significant at p = 0.005" in text
     assert "with width=8 (profile:" in text  # the scale line names the changes from the profile
 
 

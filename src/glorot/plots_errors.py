@@ -175,5 +175,6 @@ def svm_markdown(result) -> str:
             f"{_pct(s_svm['test_error'], 2)}% ({s_svm['chosen']}; paper {PAPER_SVM['svm']}%), {s_net['model']} "
             f"{_pct(s_net['test_error'], 2)}% ({s_net['chosen']}, width {cfg['width']}, {cfg['updates']:,} updates; "
             f"paper {PAPER_SVM['tanh-N']}%), on {cfg['n_test']:,} test examples. {better} (difference "
-            f"{100 * (s_svm['test_error'] - s_net['test_error']):+.2f} points, two-proportion z-test p = {p:.1e}). "
+            f"{100 * (s_svm['test_error'] - s_net['test_error']):+.2f} points, two-proportion z-test p = {p:.1e}, "
+            f"{'' if p < stats.ALPHA else 'not '}significant at p = {stats.ALPHA:g}). "
             f"{result.scale()}.")
