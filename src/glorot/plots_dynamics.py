@@ -62,7 +62,7 @@ def fig2_sigmoid(stats: pd.DataFrame, events: pd.DataFrame | None = None, scale:
                     ax.text(e["fall_epoch"], 0.92, " top layer < 0.1", fontsize=7, va="top", transform=ax.get_xaxis_transform())
                 if pd.notna(e.get("desaturated_epoch", np.nan)):
                     ax.axvline(e["desaturated_epoch"], color="0.3", ls="--", lw=1)
-                    ax.text(e["desaturated_epoch"], 0.92, "top layer desaturates ", fontsize=7, ha="right", va="top",
+                    ax.text(e["desaturated_epoch"], 0.80, "top layer desaturates ", fontsize=7, ha="right", va="top",
                             transform=ax.get_xaxis_transform())
         ax.axhline(0.1, color="0.6", lw=0.6)
         ax.set_ylim(-0.05, 1.05)
