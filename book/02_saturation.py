@@ -49,13 +49,13 @@ from IPython.display import Markdown, display
 
 import glorot.dynamics  # noqa: F401 (registers the experiments of this chapter)
 from glorot import dynamics, experiments, plots_dynamics
-from glorot.validation import check_positive_int
 
 sig_cfg = experiments.config("sigmoid_saturation", profile, seed=seed)
 sat_cfg = experiments.config("activation_saturation", profile, activations=[activation, compare_with], seed=seed)
 device = experiments.check_device(device)
-longer_factor = check_positive_int("longer_factor", longer_factor)
 longer_keys = ("updates", "probe_every", "eval_every")  # scaled together, so each run keeps its number of probes
+sig_longer, skipped = experiments.longer_run(profile, longer_factor, sig_cfg, longer_keys)
+sat_longer, _ = experiments.longer_run(profile, longer_factor, sat_cfg, longer_keys)
 pd.set_option("display.precision", 4)
 print(f"profile {profile!r}: sigmoid networks of depth {sig_cfg['depths']}, width {sig_cfg['width']}, "
       f"{sig_cfg['updates']:,} updates at learning rate {sig_cfg['lr']:g}; {activation} and {compare_with}, depth "
@@ -309,13 +309,11 @@ display(Markdown(
 # and these are skipped.
 
 # %%
-if profile == "paper" or longer_factor == 1:
-    sig_long = sat_long = None
-    display(Markdown("**Skipped**: " + ("the paper profile's runs above are already full length."
-                                        if profile == "paper" else "`longer_factor` is 1.")))
+sig_long = sat_long = None
+if sig_longer is None:
+    display(Markdown(skipped))
 else:
-    sig_long = experiments.run("sigmoid_saturation", profile, device=device, use_archive=use_archive, seed=seed,
-                               **{k: longer_factor * sig_cfg[k] for k in longer_keys})
+    sig_long = experiments.run("sigmoid_saturation", profile, device=device, use_archive=use_archive, seed=seed, **sig_longer)
     sig_long_scale = f"{sig_long.scale()}; {sig_long.config['updates']:,} updates = {sig_long.config['updates'] / 20000:g} epochs"
     events_long = dynamics.top_layer_events(sig_long["stats"])
     fig = plots_dynamics.fig2_sigmoid(sig_long["stats"], events_long, scale=sig_long_scale)
@@ -325,8 +323,7 @@ else:
 # %%
 if sig_long is not None:
     sat_long = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive,
-                               activations=[activation, compare_with], seed=seed,
-                               **{k: longer_factor * sat_cfg[k] for k in longer_keys})
+                               activations=[activation, compare_with], seed=seed, **sat_longer)
     sat_long_scale = f"{sat_long.scale()}; {sat_long.config['updates']:,} updates = {sat_long.config['updates'] / 20000:g} epochs"
     fig = plots_dynamics.fig3_percentiles(sat_long["stats"], saturation=True, scale=sat_long_scale)
     plt.show()

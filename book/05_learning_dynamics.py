@@ -56,12 +56,11 @@ from IPython.display import Markdown, display
 
 import glorot.dynamics  # noqa: F401 (registers the experiments of this chapter)
 from glorot import dynamics, experiments, plots_dynamics, probes
-from glorot.validation import check_positive_int
 
 grad_cfg = experiments.config("gradient_dynamics", profile, activation=activation, seed=seed)
 soft_cfg = experiments.config("activation_saturation", profile, seed=seed)
 device = experiments.check_device(device)
-longer_factor = check_positive_int("longer_factor", longer_factor)
+longer, skipped = experiments.longer_run(profile, longer_factor, grad_cfg, ("updates", "probe_every", "eval_every"))
 pd.set_option("display.precision", 4)
 print(f"profile {profile!r}: {grad_cfg['depth']} hidden layers of {grad_cfg['width']} {activation} units, inits "
       f"{grad_cfg['inits']}, {grad_cfg['updates']:,} updates at learning rates {grad_cfg['lrs']}; probed every "
@@ -254,13 +253,12 @@ display(Markdown(
 # length and this one is skipped.
 
 # %%
-if profile == "paper" or longer_factor == 1:
-    long_res = None
-    display(Markdown("**Skipped**: " + ("the paper profile's run above is already full length."
-                                        if profile == "paper" else "`longer_factor` is 1.")))
+long_res = None
+if longer is None:
+    display(Markdown(skipped))
 else:
     long_res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, activation=activation,
-                               seed=seed, **{k: longer_factor * grad_cfg[k] for k in ("updates", "probe_every", "eval_every")})
+                               seed=seed, **longer)
     long_stats = long_res["stats"]
     long_scale = (f"{long_res.scale()}; {long_res.config['updates']:,} updates = "
                   f"{long_res.config['updates'] / 20000:g} epochs")

@@ -61,7 +61,6 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from glorot import data, error_curves, experiments, plots_errors, pretrain, stats
-from glorot.validation import check_positive_int
 
 device = experiments.check_device(device)
 shapeset_cfg = experiments.config("shapeset_curves", profile, n_seeds=n_seeds, pretrain_activation=pretrain_activation,
@@ -71,10 +70,13 @@ if substitute_dataset:
     substitute_cfg = experiments.config("finite_curves", profile, dataset=substitute_dataset, n_seeds=n_seeds)
     error_curves.check_data(substitute_dataset)
 svm_cfg = experiments.config("svm_baseline", profile)
-longer_factor = check_positive_int("longer_factor", longer_factor)
-longer_overrides = {k: longer_factor * shapeset_cfg[k] for k in ("updates", "eval_every", "pretrain_updates_per_layer")}
-longer_cfg = experiments.config("shapeset_curves", profile, n_seeds=n_seeds, pretrain_activation=pretrain_activation,
-                                pretrain_noise=pretrain_noise, checkpoint=True, **longer_overrides)
+longer_overrides, skipped = experiments.longer_run(profile, longer_factor, shapeset_cfg,
+                                                   ("updates", "eval_every", "pretrain_updates_per_layer"))
+svm_longer_overrides, _ = experiments.longer_run(profile, longer_factor, svm_cfg, ("n_train", "updates", "eval_every"))
+if longer_overrides is not None:
+    longer_cfg = experiments.config("shapeset_curves", profile, n_seeds=n_seeds, pretrain_activation=pretrain_activation,
+                                    pretrain_noise=pretrain_noise, checkpoint=True, **longer_overrides)
+    experiments.config("svm_baseline", profile, **svm_longer_overrides)
 present = {ds: data.available(ds) for ds in finite_datasets}
 pd.set_option("display.precision", 4)
 print(f"profile {profile!r} on {device}: Shapeset networks of {shapeset_cfg['width']} units per hidden layer, "
@@ -385,10 +387,9 @@ display(Markdown(plots_errors.svm_markdown(svm)))
 # `paper` profile the runs above already have the paper's size and these are skipped.
 
 # %%
-if profile == "paper" or longer_factor == 1:
-    longer = None
-    display(Markdown("**Skipped**: " + ("the paper profile's run above is already full length."
-                                        if profile == "paper" else "`longer_factor` is 1.")))
+longer = None
+if longer_overrides is None:
+    display(Markdown(skipped))
 else:
     longer = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, n_seeds=n_seeds,
                              pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise, checkpoint=True,
@@ -433,8 +434,7 @@ if longer is not None:
 
 # %%
 if longer is not None:
-    svm_longer = experiments.run("svm_baseline", profile, device=device, use_archive=use_archive,
-                                 **{k: longer_factor * svm_cfg[k] for k in ("n_train", "updates", "eval_every")})
+    svm_longer = experiments.run("svm_baseline", profile, device=device, use_archive=use_archive, **svm_longer_overrides)
     display((100 * svm_longer["svm"].pivot(index="C", columns="gamma_factor", values="valid_error")).round(2)
             .rename_axis(columns="γ / γ_scale"))
     display(Markdown(plots_errors.svm_markdown(svm_longer)))

@@ -118,6 +118,20 @@ def test_scale_names_every_change_from_the_profile(tmp_path, monkeypatch):
     assert f" with width=24 (profile: {default_width:,}), seed=3 (profile: 0)" in changed.scale()
 
 
+def test_longer_run_scales_the_named_keys_or_says_why_not():
+    cfg = experiments.config("gradient_dynamics", "quick")
+    over, why = experiments.longer_run("quick", 5, cfg, ("updates", "probe_every"))
+    assert over == {"updates": 5 * cfg["updates"], "probe_every": 5 * cfg["probe_every"]} and why == ""
+    assert experiments.longer_run("paper", 5, cfg, ("updates",))[0] is None
+    over, why = experiments.longer_run("quick", 1, cfg, ("updates",))
+    assert over is None and "longer_factor" in why
+    for bad in (0, 2.5, "5"):
+        with pytest.raises(ValueError, match="longer_factor"):
+            experiments.longer_run("quick", bad, cfg, ("updates",))
+    with pytest.raises(ValueError, match="smoke"):
+        experiments.longer_run("fast", 5, cfg, ("updates",))
+
+
 def test_corrupt_archive_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
     path = experiments.run("variance_propagation", "smoke", save=True)

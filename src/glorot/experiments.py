@@ -24,7 +24,7 @@ import torch
 
 from . import archive, nets, probes
 from .train import cpu_threads as torch_threads
-from .validation import check_choice
+from .validation import check_choice, check_positive_int
 
 PROFILES = ("smoke", "quick", "paper")
 SHAPESET_TEST_SEED = 10_000
@@ -36,6 +36,20 @@ def dataset_names() -> tuple[str, ...]:
     from . import data
 
     return ("shapeset", *data.DATASETS)
+
+
+def longer_run(profile: str, factor, config: dict, keys) -> tuple[dict | None, str]:
+    """The overrides of a chapter's *longer run*: ``factor`` times each of ``keys`` of
+    ``config`` (the updates, and the intervals or sizes that scale with them). Returns
+    ``(overrides, "")``, or ``(None, why)`` where no longer run is made: at the paper profile
+    (the chapter's main run already has the paper's length) or with a factor of 1. ``factor``
+    is validated first (a positive integer)."""
+    factor = check_positive_int("longer_factor", factor)
+    if check_choice("profile", profile, PROFILES) == "paper":
+        return None, "**Skipped**: the paper profile's run above is already full length."
+    if factor == 1:
+        return None, "**Skipped**: `longer_factor` is 1."
+    return {k: factor * config[k] for k in keys}, ""
 
 
 def check_device(device: str) -> str:
