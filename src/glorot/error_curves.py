@@ -28,7 +28,8 @@ the 2.5M of its curves).
 (two-proportion z-test against the best of the column, p = 0.005, on the seed-mean error
 with ``n`` = the test-set size).
 
-Threads: on the CPU the runners train with one torch thread (restored afterwards): batch-10
+Threads: on the CPU these experiments declare one torch thread (``cpu_threads=1``), which
+:func:`glorot.experiments.run` applies around the runner and restores afterwards: batch-10
 products are too small to gain from threads, one thread makes the numbers independent of the
 machine's core count, and on a shared 2-core machine two threads were measured up to 15x
 slower. The ``meta`` frame records it.
@@ -197,9 +198,10 @@ def check_data(dataset: str) -> str:
     return dataset
 
 
-def _meta(device: str) -> pd.DataFrame:
-    threads = 1 if torch.device(device).type == "cpu" else torch.get_num_threads()
-    return pd.DataFrame([{"key": "torch_threads_during_training", "value": threads}])
+def _meta() -> pd.DataFrame:
+    """The torch thread count the runner trained with (:func:`glorot.experiments.run` sets it
+    from the experiment's ``cpu_threads``)."""
+    return pd.DataFrame([{"key": "torch_threads_during_training", "value": torch.get_num_threads()}])
 
 
 def _activation(conf: Configuration, cfg: dict) -> str:
@@ -320,23 +322,22 @@ def _curves(cfg: dict, device: str, experiment: str) -> dict[str, pd.DataFrame]:
     seeds = [cfg["seed"] + i for i in range(cfg["n_seeds"])]
     curves, finals, pre_logs = [], [], []
     chosen: dict[str, float] = {}
-    with train.cpu_threads(1 if torch.device(device).type == "cpu" else None):
-        for i, seed in enumerate(seeds):
-            if i == 0:
-                plan = [(c, float(lr)) for c in confs for lr in cfg["lrs"]]
-            else:
-                plan = [(c, chosen[c.key]) for c in confs if chosen[c.key] == chosen[c.key]]  # NaN: all diverged
-            for depth in dict.fromkeys(c.depth for c, _ in plan):
-                items = [(c, lr) for c, lr in plan if c.depth == depth]
-                cur, fin, pre_log = _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir)
-                curves.append(cur.assign(seed=seed))
-                finals.append(fin)
-                if pre_log is not None:
-                    pre_logs.append(pre_log)
-            if i == 0:
-                search = pd.concat(finals, ignore_index=True)
-                picks = choose_learning_rates(search)
-                chosen = dict(zip(picks["config"], picks["lr"]))
+    for i, seed in enumerate(seeds):
+        if i == 0:
+            plan = [(c, float(lr)) for c in confs for lr in cfg["lrs"]]
+        else:
+            plan = [(c, chosen[c.key]) for c in confs if chosen[c.key] == chosen[c.key]]  # NaN: all diverged
+        for depth in dict.fromkeys(c.depth for c, _ in plan):
+            items = [(c, lr) for c, lr in plan if c.depth == depth]
+            cur, fin, pre_log = _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir)
+            curves.append(cur.assign(seed=seed))
+            finals.append(fin)
+            if pre_log is not None:
+                pre_logs.append(pre_log)
+        if i == 0:
+            search = pd.concat(finals, ignore_index=True)
+            picks = choose_learning_rates(search)
+            chosen = dict(zip(picks["config"], picks["lr"]))
     final = pd.concat(finals, ignore_index=True)
     search = final[final["seed"] == seeds[0]].copy()
     picks = choose_learning_rates(search)
@@ -353,7 +354,7 @@ def _curves(cfg: dict, device: str, experiment: str) -> dict[str, pd.DataFrame]:
         shutil.rmtree(ckpt_dir)
     pre = pd.concat(pre_logs, ignore_index=True) if pre_logs else pd.DataFrame(
         columns=["model", "seed", "layer", "update", "reconstruction_cost", "diverged", "activation"])
-    return {"curves": curve_df, "search": search, "final": final, "pretraining": pre, "meta": _meta(device)}
+    return {"curves": curve_df, "search": search, "final": final, "pretraining": pre, "meta": _meta()}
 
 
 # --------------------------------------------------------------------------- the SVM baseline
@@ -424,15 +425,14 @@ def _svm_baseline(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
     svm["chosen"] = False
     svm.loc[svm["valid_error"].idxmin(), "chosen"] = True
 
-    with train.cpu_threads(1 if torch.device(device).type == "cpu" else None):
-        sizes = [x.shape[1]] + [cfg["width"]] * cfg["depth"] + [shapeset.N_CLASSES]
-        lrs = [float(lr) for lr in cfg["lrs"]]
-        stack = nets.MLPStack(sizes, activations=cfg["activation"], inits=cfg["init"], lrs=lrs, seeds=[cfg["seed"]] * len(lrs),
-                              device=device)
-        result = train.train(stack, train.ArrayStream(x.to(device), y.to(device), seed=cfg["seed"]), cfg["updates"],
-                             eval_every=cfg["eval_every"], eval_sets={"test": (xt.to(device), yt.to(device))})
-        valid = train.error_rate(stack, xv.to(device), yv.to(device))
-        valid[~stack.active] = float("nan")
+    sizes = [x.shape[1]] + [cfg["width"]] * cfg["depth"] + [shapeset.N_CLASSES]
+    lrs = [float(lr) for lr in cfg["lrs"]]
+    stack = nets.MLPStack(sizes, activations=cfg["activation"], inits=cfg["init"], lrs=lrs, seeds=[cfg["seed"]] * len(lrs),
+                          device=device)
+    result = train.train(stack, train.ArrayStream(x.to(device), y.to(device), seed=cfg["seed"]), cfg["updates"],
+                         eval_every=cfg["eval_every"], eval_sets={"test": (xt.to(device), yt.to(device))})
+    valid = train.error_rate(stack, xv.to(device), yv.to(device))
+    valid[~stack.active] = float("nan")
     curves = result.curves.assign(lr=[lrs[k] for k in result.curves["model"]])
     last = curves[curves["update"] == curves["update"].max()].set_index("model")["error"]
     net = pd.DataFrame({"lr": lrs, "valid_error": valid.numpy(), "test_error": [float(last[k]) for k in range(len(lrs))],
@@ -448,7 +448,7 @@ def _svm_baseline(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
          "chosen": f"lr={float(best_net['lr'].iloc[0]):g}" if len(best_net) else "all rates diverged",
          "paper_test_error": PAPER_SVM["tanh-N"] / 100},
     ])
-    return {"svm": svm, "net": net, "net_curves": curves, "summary": summary, "meta": _meta(device)}
+    return {"svm": svm, "net": net, "net_curves": curves, "summary": summary, "meta": _meta()}
 
 
 # --------------------------------------------------------------------------- Table 1 and the orderings
