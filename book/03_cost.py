@@ -182,9 +182,7 @@ cmp_result = experiments.run("cost_comparison", profile, device=device, use_arch
 curves, outgrad = cmp_result["curves"], cmp_result["outgrad"]
 cmp_scale = (cmp_result.scale() + f"; {compare_cfg['updates']:,} updates = {compare_cfg['updates'] / 20000:g} epochs "
              f"of 20k; paper: width 1000, learning rate chosen on validation after 5M updates, no curve shown")
-final = curves[curves["update"] == curves["update"].max()]
-table = final.pivot_table(index=["cost_fn", "lr"], columns="split", values="error")
-best = table.reset_index().sort_values("valid").groupby("cost_fn", sort=False).head(1).sort_values("cost_fn")
+table, best = cost_surface.chosen_on_validation(curves)
 display((100 * table).round(2).rename(columns=lambda c: f"{c} error (%)"))
 fig = plots_dynamics.cost_curves(curves, best, scale=cmp_scale)
 plt.show()
@@ -232,11 +230,10 @@ else:
                                seed=seed, **longer)
     long_curves = cmp_long["curves"]
     long_scale = f"{cmp_long.scale()}; {cmp_long.config['updates']:,} updates = {cmp_long.config['updates'] / 20000:g} epochs"
-    long_table = long_curves[long_curves["update"] == long_curves["update"].max()].pivot_table(
-        index=["cost_fn", "lr"], columns="split", values="error")
-    long_best = long_table.reset_index().sort_values("valid").groupby("cost_fn", sort=False).head(1).set_index("cost_fn")
+    long_table, long_best = cost_surface.chosen_on_validation(long_curves)
     display((100 * long_table).round(2).rename(columns=lambda c: f"{c} error (%)"))
-    fig = plots_dynamics.cost_curves(long_curves, long_best.reset_index(), scale=long_scale)
+    fig = plots_dynamics.cost_curves(long_curves, long_best, scale=long_scale)
+    long_best = long_best.set_index("cost_fn")
     plt.show()
     z, p = stats.two_proportion_z_test(long_best.loc["quadratic", "test"], n_test, long_best.loc["cross_entropy", "test"], n_test)
     display(Markdown(

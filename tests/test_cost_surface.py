@@ -157,3 +157,16 @@ def test_cost_experiments_run_at_smoke_scale_and_validate():
         experiments.config("cost_comparison", "smoke", costs=["hinge"])
     with pytest.raises(ValueError, match="valid activations"):
         experiments.config("cost_comparison", "smoke", activation="foo")
+
+
+def test_chosen_on_validation_picks_each_costs_lowest_validation_error_at_the_end():
+    rows = []
+    for cost, lr, valid_end in [("cross_entropy", 0.01, 0.60), ("cross_entropy", 0.1, 0.55),
+                                ("quadratic", 0.01, 0.70), ("quadratic", 0.1, 0.75)]:
+        for update, valid in [(0, 0.1), (100, valid_end)]:  # the early, lower errors must not count
+            rows += [{"cost_fn": cost, "lr": lr, "update": update, "split": "valid", "error": valid},
+                     {"cost_fn": cost, "lr": lr, "update": update, "split": "test", "error": valid + 0.01}]
+    table, best = cost_surface.chosen_on_validation(pd.DataFrame(rows))
+    assert table.shape == (4, 2)
+    assert best[["cost_fn", "lr"]].values.tolist() == [["cross_entropy", 0.1], ["quadratic", 0.01]]
+    assert best["test"].round(2).tolist() == [0.56, 0.71]

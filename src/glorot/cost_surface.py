@@ -130,6 +130,17 @@ def _cost_comparison(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
     return dynamics.run_dynamics(cfg, device, [spec])[0]
 
 
+def chosen_on_validation(curves: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cost comparison's final errors and each cost's learning rate chosen on validation
+    error, as the paper chose its rates (§2). ``curves``: the ``cost_comparison`` frame.
+    Returns ``(table, best)``: the end-of-run error per (cost_fn, lr) and split, and one row per
+    cost (columns cost_fn, lr and the splits) for the rate with the lowest validation error."""
+    table = curves[curves["update"] == curves["update"].max()].pivot_table(index=["cost_fn", "lr"], columns="split",
+                                                                            values="error")
+    best = table.reset_index().sort_values("valid").groupby("cost_fn", sort=False).head(1).sort_values("cost_fn")
+    return table, best
+
+
 def _costs() -> tuple:
     return nets.COSTS
 
