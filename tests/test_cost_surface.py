@@ -72,14 +72,14 @@ def test_quadratic_cost_backward_equals_autograd(activation):
 
 @pytest.mark.parametrize("path", ["loop", "batched"])
 def test_quadratic_sgd_step_equals_autograd_update(path):
-    stack = nets.MLPStack([10, 7, 7, 3], activations="tanh", lrs=[0.1, 0.37], seeds=[1, 2], costs=["quadratic", "cross_entropy"],
+    stack = nets.MLPStack([10, 7, 7, 3], activations="tanh", learning_rates=[0.1, 0.37], seeds=[1, 2], costs=["quadratic", "cross_entropy"],
                           dtype=torch.float64)
     x = torch.randn(10, 10, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     y = torch.tensor([0, 1, 2, 0, 1, 2, 2, 1, 0, 0])
     refs = []
     for k in range(2):
         c, _, dW, db = autograd_reference(stack, k, x, y)
-        lr = float(stack.lrs[k])
+        lr = float(stack.learning_rates[k])
         refs.append((c, [W[k] - lr * g for W, g in zip(stack.weights, dW)], [b[k] - lr * g for b, g in zip(stack.biases, db)]))
     cost = (stack._sgd_step_loop if path == "loop" else stack._sgd_step_batched)(x, y)
     for k, (c, Ws, bs) in enumerate(refs):

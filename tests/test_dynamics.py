@@ -73,8 +73,8 @@ def test_lockstep_training_equals_separate_uninterrupted_runs():
     """Two stacks of different depths cut into segments on one shared stream take exactly
     the updates of one plain train() call each on its own copy of the stream."""
     x, y = small_data()
-    make = [lambda: nets.MLPStack([1024, 12, 12, 9], activations="tanh", lrs=0.1, seeds=4),
-            lambda: nets.MLPStack([1024, 12, 12, 12, 9], activations=["sigmoid", "softsign"], lrs=[0.3, 0.1], seeds=[5, 5])]
+    make = [lambda: nets.MLPStack([1024, 12, 12, 9], activations="tanh", learning_rates=0.1, seeds=4),
+            lambda: nets.MLPStack([1024, 12, 12, 12, 9], activations=["sigmoid", "softsign"], learning_rates=[0.3, 0.1], seeds=[5, 5])]
     plain = [train(m(), ArrayStream(x, y, seed=2), 130).stack for m in make]
     stacks = [m() for m in make]
     res = dynamics.train_lockstep(stacks, ArrayStream(x, y, seed=2), dynamics.segments(130, 40, 20, 7),
@@ -96,14 +96,14 @@ def test_probing_does_not_change_training_through_the_runner():
     frames, (probed,) = dynamics.run_dynamics(cfg, "cpu", [spec])
     assert len(frames["stats"]["update"].unique()) == 9 and {"hist", "output"} <= set(frames)
     plain = nets.MLPStack([1024] + [cfg["width"]] * cfg["depth"] + [9], activations=cfg["activation"], inits=cfg["inits"],
-                          lrs=cfg["lrs"], seeds=[cfg["seed"]] * 2)
+                          learning_rates=cfg["lrs"], seeds=[cfg["seed"]] * 2)
     with dynamics.cpu_threads(cfg["cpu_threads"]):
         train(plain, shapeset.ShapesetStream(seed=cfg["train_seed"]), cfg["updates"])
     for a, b in zip(plain.weights + plain.biases, probed.weights + probed.biases):
         assert torch.equal(a, b)
     # and a different training seed gives different weights (the comparison can fail)
     other = nets.MLPStack([1024] + [cfg["width"]] * cfg["depth"] + [9], activations=cfg["activation"], inits=cfg["inits"],
-                          lrs=cfg["lrs"], seeds=[cfg["seed"]] * 2)
+                          learning_rates=cfg["lrs"], seeds=[cfg["seed"]] * 2)
     train(other, shapeset.ShapesetStream(seed=cfg["train_seed"] + 1), cfg["updates"])
     assert not torch.equal(other.weights[0], probed.weights[0])
 
@@ -163,7 +163,7 @@ def test_experiment_choices_are_validated_before_compute():
     with pytest.raises(ValueError, match="unknown parameter"):
         experiments.config("gradient_dynamics", "smoke", depthh=3)
     with pytest.raises(ValueError, match="one learning rate per"):
-        experiments.run("gradient_dynamics", "smoke", use_archive=False, lrs=[0.1])
+        experiments.run("gradient_dynamics", "smoke", use_archive=False, learning_rates=[0.1])
 
 
 # --------------------------------------------------------------------------- analysis helpers

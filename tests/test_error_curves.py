@@ -67,7 +67,7 @@ def test_choose_learning_rates_skips_diverged_breaks_ties_by_grid_order_and_flag
 
 
 def test_a_diverging_rate_is_reported_not_crashed_on_and_never_chosen():
-    r = experiments.run("shapeset_curves", "smoke", use_archive=False, configurations=["tanh"], lrs=[0.05, 1e6], n_seeds=2,
+    r = experiments.run("shapeset_curves", "smoke", use_archive=False, configurations=["tanh"], learning_rates=[0.05, 1e6], n_seeds=2,
                         width=8, updates=30, eval_every=10, n_valid=50, n_test=50)
     s = r["search"].set_index("lr")
     assert bool(s.loc[1e6, "diverged"]) and math.isnan(s.loc[1e6, "valid_error"])

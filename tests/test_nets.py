@@ -57,13 +57,13 @@ def test_backward_equals_autograd(activation):
 @pytest.mark.parametrize("activation", ACTS)
 def test_sgd_step_equals_autograd_update(activation, device_path):
     """One in-place SGD step (both code paths) equals W - lr * autograd gradient."""
-    stack = nets.MLPStack([10, 7, 7, 3], activations=activation, lrs=[0.1, 0.37], seeds=[1, 2], dtype=torch.float64)
+    stack = nets.MLPStack([10, 7, 7, 3], activations=activation, learning_rates=[0.1, 0.37], seeds=[1, 2], dtype=torch.float64)
     x = torch.randn(10, 10, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     y = torch.tensor([0, 1, 2, 0, 1, 2, 2, 1, 0, 0])
     refs = []
     for k in range(2):
         _, _, dW, db = autograd_reference(stack, k, x, y)
-        lr = float(stack.lrs[k])
+        lr = float(stack.learning_rates[k])
         refs.append(([W[k] - lr * g for W, g in zip(stack.weights, dW)], [b[k] - lr * g for b, g in zip(stack.biases, db)]))
     step = stack._sgd_step_loop if device_path == "loop" else stack._sgd_step_batched
     cost = step(x, y)
@@ -132,7 +132,7 @@ def test_unknown_activation_and_init_name_the_valid_choices():
     with pytest.raises(ValueError, match="one per model"):
         nets.MLPStack([4, 3, 2], activations=["tanh", "tanh"], seeds=[1, 2, 3])
     with pytest.raises(ValueError, match="learning rates"):
-        nets.MLPStack([4, 3, 2], lrs=-1.0)
+        nets.MLPStack([4, 3, 2], learning_rates=-1.0)
 
 
 def test_state_dict_round_trip_and_select():

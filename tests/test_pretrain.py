@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from glorot import nets, pretrain
+from glorot import checkpoints, nets, pretrain
 from glorot.train import ArrayStream
+
+torch.set_num_threads(1)
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "softsign", "linear"])
@@ -77,6 +79,16 @@ def test_a_diverging_auto_encoder_is_stopped_and_reported():
     log = pretrain.pretrain(stack, ArrayStream(x * 1e3, y, seed=0), updates_per_layer=200, lr=10.0)
     assert log["diverged"].any()
     assert not bool(stack.active[0])
+
+
+def test_pretraining_refuses_the_checkpoint_of_other_settings(tmp_path):
+    x, y = _toy()
+    ckpt = tmp_path / "pretrain.pt"
+    pretrain.pretrain(nets.MLPStack([12, 6, 3], seeds=[0]), ArrayStream(x, y), updates_per_layer=20, checkpoint=ckpt)
+    assert checkpoints.load(ckpt, "pretrain")["layer_run"]["done"] == 20
+    with pytest.raises(checkpoints.CheckpointError, match="noise differ"):
+        pretrain.pretrain(nets.MLPStack([12, 6, 3], seeds=[0]), ArrayStream(x, y), updates_per_layer=20, noise=0.5,
+                          checkpoint=ckpt)
 
 
 @pytest.mark.parametrize("bad", [dict(noise=1.0), dict(noise=-0.1), dict(lr=0), dict(updates_per_layer=-1), dict(batch_size=0)])

@@ -1,6 +1,7 @@
 """glorot.probes against independent computations (torch.autograd, numpy)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -77,16 +78,107 @@ def test_layer_stats_match_numpy():
             assert row["p2"] == pytest.approx(np.percentile(v, 2))
 
 
-def test_histograms_are_densities_on_shared_bins():
+def test_histograms_are_densities_on_bins_per_model_shared_by_its_layers():
     stack = small_stack(activations="tanh")
     x = torch.randn(50, 7, dtype=torch.float64)
     y = torch.randint(0, 3, (50,))
     h = probes.histograms(stack, x, y, bins=20)
+    assert not h["diverged"].any()
     for (q, k, m), g in h.groupby(["quantity", "layer", "model"]):
         assert ((g["right"] - g["left"]) * g["density"]).sum() == pytest.approx(1.0, abs=0.011)
     act = h.query("quantity == 'activation'")
     assert act["left"].min() == -1 and act["right"].max() == 1
     assert act.groupby(["layer", "model"])["left"].apply(tuple).nunique() == 1
+    grad = h.query("quantity == 'backprop_grad'")
+    assert (grad.groupby("model")["left"].nunique() == 20).all()  # one set of bins per model, over its layers
+    assert grad.groupby("model")["left"].min().nunique() == 3  # and each model's own
+
+
+# --------------------------------------------------------------------------- one diverged model stays alone
+
+SIZES = [20, 8, 8, 3]
+
+
+def _stack(seeds):
+    return nets.MLPStack(SIZES, activations="tanh", seeds=seeds)
+
+
+def _broken_stack(how):
+    """Models 0, 1, 2; model 1 diverged: NaN weights (before training noticed) or huge
+    finite weights and stopped by training (``active`` False)."""
+    stack = _stack([0, 1, 2])
+    for W in stack.weights:
+        if how == "nan":
+            W[1] = float("nan")
+        else:
+            W[1] *= 1e4
+    if how == "inactive":
+        stack.active[1] = False
+    return stack
+
+
+def _data():
+    gen = torch.Generator().manual_seed(3)
+    return torch.randn(30, 20, generator=gen), torch.randint(0, 3, (30,), generator=gen)
+
+
+def _same(got, expected):
+    """Equal, exactly, but for the model index (its position in the stack)."""
+    pd.testing.assert_frame_equal(got.drop(columns="model").reset_index(drop=True),
+                                  expected.drop(columns="model").reset_index(drop=True), check_exact=True)
+
+
+def _healthy(df):
+    return df[df["model"] != 1]
+
+
+def _diverged_rows(df, value_columns):
+    rows = df[df["model"] == 1]
+    assert len(rows) and rows["diverged"].all() and not _healthy(df)["diverged"].any()
+    assert rows[value_columns].isna().all().all()
+
+
+@pytest.mark.parametrize("how", ["nan", "inactive"])
+def test_a_diverged_model_leaves_its_neighbours_stats_and_histograms_alone(how):
+    stack, x, y = _broken_stack(how), *_data()
+    ref = _stack([0, 2])
+    stats = probes.layer_stats(stack, x, y)
+    _same(_healthy(stats), probes.layer_stats(ref, x, y))
+    _diverged_rows(stats, ["mean", "std", "var", "abs_mean", "p2", "p98", "min", "max"])
+    hist = probes.histograms(stack, x, y, bins=15)
+    _same(_healthy(hist), probes.histograms(ref, x, y, bins=15))
+    _diverged_rows(hist, ["left", "right", "center", "density"])
+    assert len(hist[hist["model"] == 1]) == 3 * stack.n_hidden  # one marker row per quantity and layer
+    assert probes.histogram_summary(hist, stats)["peak_density"].notna().all()
+
+
+@pytest.mark.parametrize("how", ["nan", "inactive"])
+def test_a_diverged_model_leaves_its_neighbours_jacobians_alone(how):
+    stack, (x, _) = _broken_stack(how), _data()
+    got = probes.jacobian_singular_values(stack, x[:4])
+    _same(_healthy(got), probes.jacobian_singular_values(_stack([0, 2]), x[:4]))
+    _diverged_rows(got, ["mean_singular_value"])
+
+
+def test_histogram_bins_come_from_each_models_own_values():
+    stack, x, y = _broken_stack("inactive"), *_data()
+    hist = probes.histograms(stack, x, y, bins=15)
+    for m in (0, 2):
+        _same(hist[hist["model"] == m], probes.histograms(_stack([m]), x, y, bins=15))
+
+
+@pytest.mark.parametrize("how", ["nan", "inactive"])
+def test_dynamics_probe_marks_a_diverged_model(how):
+    stack, x, y = _broken_stack(how), *_data()
+    probe = probes.DynamicsProbe(x, y, probes.QUANTITIES, hist_bins=12, output=True, weight_grad_batches=2, output_grad=True)
+    got = probe(stack)
+    _same(_healthy(got), probe(_stack([0, 2])))
+    assert got["diverged"].dtype == bool
+    _diverged_rows(got[got["kind"] == "stats"], [*probes.STAT_COLUMNS, "saturated"])
+    _diverged_rows(got[got["kind"] == "hist"], ["center", "density"])
+    _diverged_rows(got[got["kind"] == "output"], ["share", "rms"])
+    _diverged_rows(got[got["kind"] == "outgrad"], ["grad_median", "grad_mean", "wrong_share", "stuck_share"])
+    assert got.query("kind == 'stats' and quantity == 'activation' and model != 1")["saturated"].notna().all()
 
 
 def test_unknown_quantity_names_valid_ones():

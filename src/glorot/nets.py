@@ -145,7 +145,7 @@ class MLPStack:
     sizes:
         Layer widths from input to output, e.g. ``[1024, 1000, 1000, 1000, 1000, 1000, 9]``
         for the paper's 5-hidden-layer Shapeset network.
-    activations, inits, lrs, seeds:
+    activations, inits, learning_rates, seeds:
         One value for all models, or a sequence with one value per model. The number of
         models ``M`` is the longest of these sequences (1 if all are scalars).
     device, dtype:
@@ -162,7 +162,7 @@ class MLPStack:
         sizes: Sequence[int],
         activations: str | Sequence[str] = "tanh",
         inits: str | Sequence[str] = "standard",
-        lrs: float | Sequence[float] = 0.01,
+        learning_rates: float | Sequence[float] = 0.01,
         seeds: int | Sequence[int] = 0,
         device: str | torch.device = "cpu",
         dtype: torch.dtype = torch.float32,
@@ -171,19 +171,20 @@ class MLPStack:
         sizes = [int(n) for n in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least an input and an output width >= 1, got {sizes}")
-        lengths = [len(v) for v in (activations, inits, lrs, seeds, costs) if not isinstance(v, (str, int, float))]
+        lengths = [len(v) for v in (activations, inits, learning_rates, seeds, costs) if not isinstance(v, (str, int, float))]
         m = max(lengths, default=1)
         self.sizes = sizes
         self.activations = [check_choice("activation", a, ACTIVATIONS) for a in _per_model("activations", activations, m)]
         self.inits = [check_choice("init", i, INITS) for i in _per_model("inits", inits, m)]
         self.seeds = [int(s) for s in _per_model("seeds", seeds, m)]
         self.costs = [check_choice("cost", c, COSTS) for c in _per_model("costs", costs, m)]
-        lr_list = [float(lr) for lr in _per_model("lrs", lrs, m)]
+        lr_list = [float(lr) for lr in _per_model("learning_rates", learning_rates, m)]
         if any(not math.isfinite(lr) or lr < 0 for lr in lr_list):
             raise ValueError(f"learning rates must be finite and >= 0, got {lr_list}")
         self.device = torch.device(device)
         self.dtype = dtype
-        self.lrs = torch.tensor(lr_list, dtype=dtype, device=self.device)
+        self.learning_rate_values = lr_list  # as given, for tables (the tensor is rounded to dtype)
+        self.learning_rates = torch.tensor(lr_list, dtype=dtype, device=self.device)
         self.active = torch.ones(m, dtype=torch.bool)  # False once a model has diverged
         self.weights: list[torch.Tensor] = []
         self.biases: list[torch.Tensor] = []
@@ -227,7 +228,7 @@ class MLPStack:
         curves' cost values)."""
         rows = [
             {"model": k, "activation": a, "init": i, "lr": float(lr), "seed": s}
-            for k, (a, i, lr, s) in enumerate(zip(self.activations, self.inits, self.lrs.tolist(), self.seeds))
+            for k, (a, i, lr, s) in enumerate(zip(self.activations, self.inits, self.learning_rate_values, self.seeds))
         ]
         if any(c != "cross_entropy" for c in self.costs):
             for row, c in zip(rows, self.costs):
@@ -241,7 +242,8 @@ class MLPStack:
             "inits": self.inits,
             "seeds": self.seeds,
             "costs": self.costs,
-            "lrs": self.lrs.cpu(),
+            "learning_rates": self.learning_rates.cpu(),
+            "learning_rate_values": list(self.learning_rate_values),
             "active": self.active.clone(),
             "weights": [w.cpu() for w in self.weights],
             "biases": [b.cpu() for b in self.biases],
@@ -253,7 +255,8 @@ class MLPStack:
                 raise ValueError(f"checkpoint {key} {state[key]} do not match this stack's {getattr(self, key)}")
         if list(state.get("costs", ["cross_entropy"] * self.n_models)) != self.costs:
             raise ValueError(f"checkpoint costs {state.get('costs')} do not match this stack's {self.costs}")
-        self.lrs.copy_(state["lrs"])
+        self.learning_rates.copy_(state["learning_rates"])
+        self.learning_rate_values = [float(v) for v in state["learning_rate_values"]]
         self.active.copy_(state["active"])
         for dst, src in zip(self.weights + self.biases, state["weights"] + state["biases"]):
             dst.copy_(src)
@@ -269,7 +272,8 @@ class MLPStack:
         out.costs = [self.costs[k] for k in models]
         out.device, out.dtype = self.device, self.dtype
         ix = torch.tensor(models, device=self.device)
-        out.lrs = self.lrs[ix].clone()
+        out.learning_rates = self.learning_rates[ix].clone()
+        out.learning_rate_values = [self.learning_rate_values[k] for k in models]
         out.active = self.active[ix.cpu()].clone()
         out.weights = [w[ix].clone() for w in self.weights]
         out.biases = [b[ix].clone() for b in self.biases]
@@ -280,7 +284,7 @@ class MLPStack:
         """A copy of the stack on another device and/or dtype."""
         out = self.select(range(self.n_models))
         out.device, out.dtype = torch.device(device), dtype or self.dtype
-        out.lrs = out.lrs.to(out.device, out.dtype)
+        out.learning_rates = out.learning_rates.to(out.device, out.dtype)
         out.weights = [w.to(out.device, out.dtype) for w in out.weights]
         out.biases = [b.to(out.device, out.dtype) for b in out.biases]
         out._index_activation_groups()
@@ -403,7 +407,7 @@ class MLPStack:
     def _sgd_step_batched(self, x, y):
         fwd = self.forward(x)
         cost = self.cost(fwd, y)
-        lr = (self.lrs * self.active.to(self.device, self.dtype)).view(-1, 1, 1)
+        lr = (self.learning_rates * self.active.to(self.device, self.dtype)).view(-1, 1, 1)
         delta = self.output_delta(fwd, y)
         for i in range(len(self.weights) - 1, -1, -1):
             W, b = self.weights[i], self.biases[i]
@@ -428,7 +432,7 @@ class MLPStack:
             if not self.active[k]:
                 continue
             act = ACTIVATIONS[self.activations[k]]
-            lr = float(self.lrs[k])
+            lr = float(self.learning_rates[k])
             zs = [x]
             h = x
             for i in range(n_layers):

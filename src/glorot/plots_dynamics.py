@@ -5,7 +5,9 @@ Every function returns the matplotlib Figure and prints ``scale`` (from
 :meth:`glorot.experiments.Result.scale`) under it. Layers keep the paper's colours and
 markers (layer 1 red triangles, 2 green circles, 3 blue crosses, 4 black pluses, 5 cyan
 squares), and time runs in the paper's unit, epochs of 20k updates, with updates on the top
-axis, so a figure can be laid beside the paper's.
+axis, so a figure can be laid beside the paper's. Rows of a diverged model (``diverged``
+True, where the column exists, or NaN values) are not drawn, and its panel's title says
+"diverged" and from which epoch.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .plots import _footer
+from .plots import _diverged_note, _drawable, _footer, _legend
 from .train import UPDATES_PER_EPOCH
 
 LAYER_STYLE = {1: ("tab:red", ">"), 2: ("tab:green", "o"), 3: ("tab:blue", "x"), 4: ("black", "+"), 5: ("tab:cyan", "s")}
@@ -46,7 +48,8 @@ def fig2_sigmoid(stats: pd.DataFrame, events: pd.DataFrame | None = None, scale:
     depths = sorted(act["depth"].unique())
     fig, axes = plt.subplots(len(depths), 1, figsize=(7.5, 2.9 * len(depths)), squeeze=False)
     for ax, depth in zip(axes[:, 0], depths):
-        g = act[act["depth"] == depth]
+        panel = act[act["depth"] == depth]
+        g = _drawable(panel, ["mean", "std"])
         for layer, gl in g.groupby("layer"):
             gl = gl.sort_values("epoch")
             color, _ = _style(layer)
@@ -67,8 +70,8 @@ def fig2_sigmoid(stats: pd.DataFrame, events: pd.DataFrame | None = None, scale:
         ax.axhline(0.1, color="0.6", lw=0.6)
         ax.set_ylim(-0.05, 1.05)
         ax.set_ylabel("activation value")
-        ax.set_title(f"sigmoid, {depth} hidden layers", fontsize=10, pad=22)
-        ax.legend(fontsize=7, loc="center right")
+        ax.set_title(f"sigmoid, {depth} hidden layers{_diverged_note(panel, ['mean', 'std'])}", fontsize=10, pad=22)
+        _legend(ax, fontsize=7, loc="center right")
         _epoch_axis(ax)
     fig.tight_layout()
     _footer(fig, scale)
@@ -81,21 +84,23 @@ def output_terms(output: pd.DataFrame, top_mean: pd.DataFrame | None = None, sca
     the example-independent ``W E[h]``, the example-dependent ``W (h - E[h])`` and the whole
     (see :func:`glorot.dynamics.output_decomposition`), over training, one panel per depth;
     the top hidden layer's mean activation on a second axis."""
+    columns = ["rms"]
     depths = sorted(output["depth"].unique())
     fig, axes = plt.subplots(1, len(depths), figsize=(5.4 * len(depths), 3.4), squeeze=False, sharey=True)
     style = {"bias": ("tab:orange", "-", "b (biases)"), "mean_input": ("tab:purple", "-", "W E[h] (same for every image)"),
              "input_dependent": ("tab:blue", "-", "W (h - E[h]) (depends on the image)"), "total": ("0.5", ":", "s = b + W h")}
     for ax, depth in zip(axes[0], depths):
-        g = output[output["depth"] == depth]
+        panel = output[output["depth"] == depth]
+        g = _drawable(panel, columns)
         for term, (color, ls, label) in style.items():
             gt = g[g["term"] == term].sort_values("epoch")
             ax.plot(gt["epoch"], gt["rms"].clip(lower=1e-6), color=color, ls=ls, lw=1.4, label=label)
         ax.set_yscale("log")
-        ax.set_title(f"sigmoid, {depth} hidden layers: the softmax's input", fontsize=10, pad=22)
+        ax.set_title(f"sigmoid, {depth} hidden layers: the softmax's input{_diverged_note(panel, columns)}", fontsize=10, pad=22)
         ax.set_ylabel("size (class-centred RMS)")
         _epoch_axis(ax)
         if top_mean is not None:
-            t = top_mean[top_mean["depth"] == depth].sort_values("epoch")
+            t = _drawable(top_mean[top_mean["depth"] == depth], ["mean"]).sort_values("epoch")
             ax2 = ax.twinx()
             ax2.plot(t["epoch"], t["mean"], color="k", ls="--", lw=1, label="top layer mean (right)")
             ax2.set_ylim(0, 1)
@@ -103,7 +108,7 @@ def output_terms(output: pd.DataFrame, top_mean: pd.DataFrame | None = None, sca
             if depth == depths[-1]:
                 ax2.set_ylabel("top hidden layer mean activation", fontsize=8)
             ax2.legend(fontsize=7, loc="center right")
-    axes[0, 0].legend(fontsize=7, loc="lower left")
+    _legend(axes[0, 0], fontsize=7, loc="lower left")
     fig.tight_layout()
     _footer(fig, scale)
     return fig
@@ -118,9 +123,11 @@ def fig3_percentiles(stats: pd.DataFrame, panels: dict[str, pd.DataFrame] | None
     panels = panels or {a: g for a, g in _activation(stats).groupby("activation", sort=False)}
     ncol = 2 if saturation else 1
     fig, axes = plt.subplots(len(panels), ncol, figsize=(7.5 if ncol == 1 else 12, 3.1 * len(panels)), squeeze=False)
-    for row, (title, g) in enumerate(panels.items()):
+    columns = ["p98", "p2", "std"]
+    for row, (title, panel) in enumerate(panels.items()):
         ax = axes[row, 0]
-        g = _activation(g)
+        panel = _activation(panel)
+        g = _drawable(panel, columns)
         for layer, gl in g.groupby("layer"):
             gl = gl.sort_values("epoch")
             color, marker = _style(layer)
@@ -134,18 +141,19 @@ def fig3_percentiles(stats: pd.DataFrame, panels: dict[str, pd.DataFrame] | None
             ax.plot(sub["epoch"], -sub["std"], ls="none", marker=marker, color=color, ms=3)
         ax.set_ylim(-1.05, 1.05)
         ax.set_ylabel("activation value")
-        ax.set_title(f"{title}: 98th/2nd percentiles (markers), ±std (lines)", fontsize=10, pad=22)
-        ax.legend(fontsize=7, loc="center right")
+        note = _diverged_note(panel, columns)
+        ax.set_title(f"{title}: 98th/2nd percentiles (markers), ±std (lines){note}", fontsize=10, pad=22)
+        _legend(ax, fontsize=7, loc="center right")
         _epoch_axis(ax)
         if saturation:
             ax = axes[row, 1]
-            for layer, gl in g.groupby("layer"):
+            for layer, gl in _drawable(g, ["saturated"]).groupby("layer"):
                 gl = gl.sort_values("epoch")
                 color, marker = _style(layer)
                 ax.plot(gl["epoch"], gl["saturated"], color=color, lw=1.2, label=f"Layer {layer}")
             ax.set_ylim(-0.02, 1.02)
             ax.set_ylabel("share of units with |z| > 0.98")
-            ax.set_title(f"{title}: saturated units", fontsize=10, pad=22)
+            ax.set_title(f"{title}: saturated units{note}", fontsize=10, pad=22)
             _epoch_axis(ax)
     fig.tight_layout()
     _footer(fig, scale)
@@ -160,14 +168,15 @@ def fig4_histograms(hist: pd.DataFrame, scale: str | None = None, order: tuple[s
     acts = [a for a in order if a in set(last["activation"])] + sorted(set(last["activation"]) - set(order))
     fig, axes = plt.subplots(len(acts), 1, figsize=(7.5, 2.8 * len(acts)), sharex=True, squeeze=False)
     for ax, act in zip(axes[:, 0], acts):
-        g = last[last["activation"] == act]
+        panel = last[last["activation"] == act]
+        g = _drawable(panel, ["center", "density"])
         for layer, gl in g.groupby("layer"):
             gl = gl.sort_values("center")
             color, marker = _style(layer)
             ax.plot(gl["center"], gl["density"], color=color, lw=1, marker=marker, ms=3.5, mfc="none", markevery=3, label=f"Layer {layer}")
         ax.set_ylabel("density")
-        ax.set_title(f"{act}: activation values at the end of training", fontsize=10)
-        ax.legend(fontsize=7, loc="upper center", ncol=5)
+        ax.set_title(f"{act}: activation values at the end of training{_diverged_note(panel, ['center', 'density'])}", fontsize=10)
+        _legend(ax, fontsize=7, loc="upper center", ncol=5)
     axes[-1, 0].set_xlabel("activation value")
     axes[-1, 0].set_xlim(-1, 1)
     fig.tight_layout()
@@ -252,16 +261,16 @@ def fig9_weight_gradients(stats: pd.DataFrame, scale: str | None = None, order: 
     inits = [i for i in order if i in set(wg["init"])]
     fig, axes = plt.subplots(len(inits), 1, figsize=(7.5, 2.9 * len(inits)), squeeze=False, sharey=True)
     for ax, init in zip(axes[:, 0], inits):
-        g = wg[wg["init"] == init]
-        for layer, gl in g.groupby("layer"):
+        panel = wg[wg["init"] == init]
+        for layer, gl in _drawable(panel, ["mean", "std"]).groupby("layer"):
             gl = gl.sort_values("epoch")
             color, _ = _style(layer)
             ax.plot(gl["epoch"], gl["mean"] + gl["std"], color=color, lw=1, label=f"Layer {layer}")
             ax.plot(gl["epoch"], gl["mean"] - gl["std"], color=color, lw=1)
         ax.axhline(0, color="0.7", lw=0.5)
         ax.set_ylabel("weight gradients")
-        ax.set_title(f"tanh, {init} initialization: mean ± std of ∂C/∂W", fontsize=10, pad=22)
-        ax.legend(fontsize=7, loc="center right")
+        ax.set_title(f"tanh, {init} initialization: mean ± std of ∂C/∂W{_diverged_note(panel, ['mean', 'std'])}", fontsize=10, pad=22)
+        _legend(ax, fontsize=7, loc="center right")
         _epoch_axis(ax)
     fig.tight_layout()
     _footer(fig, scale)
@@ -279,15 +288,15 @@ def backprop_variance(stats: pd.DataFrame, max_update: int | None = None, scale:
     inits = [i for i in order if i in set(bg["init"])]
     fig, axes = plt.subplots(1, len(inits), figsize=(5.4 * len(inits), 3.4), squeeze=False, sharey=True)
     for ax, init in zip(axes[0], inits):
-        g = bg[bg["init"] == init]
-        for layer, gl in g.groupby("layer"):
+        panel = bg[bg["init"] == init]
+        for layer, gl in _drawable(panel, ["var"]).groupby("layer"):
             gl = gl.sort_values("update")
             color, marker = _style(layer)
             ax.plot(gl["update"], gl["var"], color=color, marker=marker, ms=3, lw=1, mfc="none", label=f"Layer {layer}")
         ax.set_yscale("log")
         ax.set_xlabel("updates")
-        ax.set_title(f"tanh, {init} init: Var[∂C/∂s] per layer", fontsize=10)
-        ax.legend(fontsize=7)
+        ax.set_title(f"tanh, {init} init: Var[∂C/∂s] per layer{_diverged_note(panel, ['var'])}", fontsize=10)
+        _legend(ax, fontsize=7)
     axes[0, 0].set_ylabel("variance over units and 300 test examples")
     fig.tight_layout()
     _footer(fig, scale)
@@ -302,7 +311,9 @@ def variance_factor(ratio: pd.DataFrame, scale: str | None = None, order: tuple[
     for init, color in zip(order, ("tab:red", "tab:blue")):
         g = ratio[ratio["init"] == init].sort_values("epoch")
         if len(g):
-            ax.plot(g["epoch"], g["factor_per_layer"], color=color, marker=".", ms=3, lw=1.2, label=f"{init} init")
+            ok = _drawable(g, ["factor_per_layer"])
+            ax.plot(ok["epoch"], ok["factor_per_layer"], color=color, marker=".", ms=3, lw=1.2,
+                    label=f"{init} init{_diverged_note(g, ['factor_per_layer'])}")
     ax.axhline(1, color="0.4", lw=0.8, ls="--")
     ax.set_yscale("log")
     ax.set_ylabel("Var[∂C/∂s] growth per layer upward")

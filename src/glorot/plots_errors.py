@@ -1,5 +1,5 @@
 """Figures and tables of §5 (Figs. 11 and 12, Table 1, the learning-rate search), drawn from
-the tidy frames of :mod:`glorot.error_curves`.
+the tidy frames of :mod:`glorot.experiments.error_curves`.
 
 Each figure function takes a ``scale`` string (from :meth:`glorot.experiments.Result.scale`)
 that is printed under the figure, so no figure leaves without saying where its numbers came
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .error_curves import CONFIGURATIONS, PAPER_EXAMPLES, PAPER_FIG11_READ_OFF, PAPER_SVM, TABLE1_ROWS
+from .paper import CONFIGURATIONS, PAPER_EXAMPLES, PAPER_FIG11_READ_OFF, PAPER_SVM, TABLE1_ROWS
 
 # The paper's Fig. 11 colours: sigmoid black/blue, tanh red, softsign cyan, N dotted, pre-training magenta.
 STYLE = {
@@ -127,7 +127,7 @@ def pretraining_costs(log: pd.DataFrame, scale: str | None = None):
 def table1_markdown(table: pd.DataFrame, columns: dict[str, str], not_run: dict[str, str] | None = None) -> str:
     """Table 1 as a Markdown table, ours beside the paper's for every column.
 
-    ``table``: :func:`glorot.error_curves.table1`. ``columns``: dataset -> header.
+    ``table``: :func:`glorot.experiments.error_curves.table1`. ``columns``: dataset -> header.
     ``not_run``: dataset -> why it was not run (its cells then say so, never a number).
     Ours: mean ± sd over seeds (%), bold by the z-test against the column's best at
     p = 0.005, with "(n = k)" where an entry has fewer seeds than the table's most; the
@@ -156,6 +156,9 @@ def table1_markdown(table: pd.DataFrame, columns: dict[str, str], not_run: dict[
                 ours = f"**{ours}**" if r["bold"] else ours
                 if int(r["n_seeds"]) != usual:  # fewer seeds than the others (e.g. some diverged): say so
                     ours += f" (n = {int(r['n_seeds'])})"
+            n_div = int(r.get("n_diverged", 0) or 0)
+            if n_div:  # seeds whose model diverged are left out of the mean, and counted here
+                ours += f" ({n_div} seed{'s' if n_div > 1 else ''} diverged)"
             cells += [ours, paper_txt]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -33,10 +33,12 @@ Written out as maths, like :mod:`glorot.nets`; with ``x~ = x * mask``, ``a = x~ 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import torch
 
+from . import checkpoints
 from .nets import ACTIVATIONS, Activation, MLPStack
 from .validation import check_choice, check_positive_float, check_positive_int
 
@@ -87,9 +89,82 @@ def _representation(stack: MLPStack, k: int, layer: int, x: torch.Tensor) -> tor
     return z
 
 
+_ROW_COLUMNS = ["model", "seed", "layer", "update", "reconstruction_cost", "diverged"]
+
+
+@dataclass
+class _LayerRun:
+    """The state of one hidden layer's pre-training: the decoder biases ``c`` ``[M, n_in]``,
+    each model's masking-noise generator, the per-model sums of the minibatch costs since the
+    last record and how many updates they sum, and the updates done in this layer."""
+
+    c: torch.Tensor
+    gens: list[torch.Generator]
+    acc: torch.Tensor
+    count: int = 0
+    done: int = 0
+
+    @classmethod
+    def fresh(cls, stack: MLPStack, layer: int, noise_seed: int) -> "_LayerRun":
+        n_in = stack.weights[layer].shape[1]
+        gens = [torch.Generator().manual_seed(noise_seed * 1_000_003 + stack.seeds[k] * 101 + layer) for k in range(stack.n_models)]
+        return cls(torch.zeros(stack.n_models, n_in, dtype=stack.dtype, device=stack.device), gens,
+                   torch.zeros(stack.n_models, dtype=torch.float64))
+
+    def state_dict(self) -> dict:
+        return {"c": self.c.cpu(), "gens": [g.get_state() for g in self.gens], "acc": self.acc.clone(),
+                "count": self.count, "done": self.done}
+
+    @classmethod
+    def from_state(cls, state: dict, stack: MLPStack) -> "_LayerRun":
+        gens = [torch.Generator() for _ in state["gens"]]
+        for g, saved in zip(gens, state["gens"]):
+            g.set_state(saved)
+        return cls(state["c"].to(stack.device, stack.dtype), gens, state["acc"], int(state["count"]), int(state["done"]))
+
+
+def _update(stack: MLPStack, layer: int, run: _LayerRun, x: torch.Tensor, noise: float, lr: float, rows: list[dict]) -> None:
+    """One SGD update of hidden layer ``layer`` of every active model on the minibatch ``x``;
+    a model whose cost is not finite is stopped and a ``diverged`` row recorded."""
+    W, b = stack.weights[layer], stack.biases[layer]
+    u = run.done + 1
+    for k in range(stack.n_models):
+        if not stack.active[k]:
+            continue
+        z = _representation(stack, k, layer, x)
+        mask = masking_noise(z.shape, noise, run.gens[k], stack.dtype).to(stack.device)
+        g = dae_gradients(W[k], b[k], run.c[k], z, mask, stack.activations[k])
+        cost = float(g.cost)
+        if not torch.isfinite(g.cost):
+            stack.active[k] = False
+            rows.append(_row(stack, k, layer, u, float("nan"), True))
+            continue
+        run.acc[k] += cost
+        W[k].sub_(g.dW, alpha=lr)
+        b[k].sub_(g.db, alpha=lr)
+        run.c[k].sub_(g.dc, alpha=lr)
+    run.count += 1
+    run.done = u
+
+
+def _record(stack: MLPStack, layer: int, run: _LayerRun, rows: list[dict]) -> None:
+    """One row per active model: its mean cost since the last record; then restart the sums."""
+    for k in range(stack.n_models):
+        if stack.active[k]:
+            rows.append(_row(stack, k, layer, run.done, float(run.acc[k] / run.count), False))
+    run.acc.zero_()
+    run.count = 0
+
+
+def _row(stack: MLPStack, k: int, layer: int, update: int, cost: float, diverged: bool) -> dict:
+    return {"model": k, "seed": stack.seeds[k], "layer": layer + 1, "update": update,
+            "reconstruction_cost": cost, "diverged": diverged}
+
+
 @torch.no_grad()
 def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.25, lr: float = 0.01,
-             batch_size: int = 10, record_every: int | None = None, noise_seed: int = 0) -> pd.DataFrame:
+             batch_size: int = 10, record_every: int | None = None, noise_seed: int = 0,
+             checkpoint: str | Path | None = None, checkpoint_every: int | None = None) -> pd.DataFrame:
     """Pre-train every hidden layer of every model of ``stack`` in place, greedily, bottom up.
 
     Each layer gets ``updates_per_layer`` SGD updates of minibatches of ``batch_size``
@@ -98,6 +173,12 @@ def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.2
     Returns a tidy DataFrame of the mean reconstruction cost over each ``record_every``
     updates: model, seed, layer (1-based), update, reconstruction_cost. A model whose cost
     becomes non-finite stops there (``stack.active[k] = False``) with ``diverged`` noted.
+
+    If ``checkpoint`` names a file, the run's state (the stack, the layer in progress with
+    its decoder biases, noise generators and running costs, the stream, the rows so far) is
+    written there every ``checkpoint_every`` updates (counted over all layers; default: a
+    twentieth of the run) and at the end; a run that finds the file resumes from it, mid-layer
+    if need be, with the same result as a run that never stopped.
     """
     updates_per_layer = check_positive_int("updates_per_layer", updates_per_layer, minimum=0)
     batch_size = check_positive_int("batch_size", batch_size)
@@ -106,37 +187,41 @@ def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.2
     if not 0.0 <= noise < 1.0:
         raise ValueError(f"noise (the fraction of masked inputs) must be in [0, 1), got {noise}")
     record_every = check_positive_int("record_every", record_every or max(1, updates_per_layer // 10))
-    rows = []
-    for layer in range(stack.n_hidden):
-        W, b = stack.weights[layer], stack.biases[layer]
-        c = torch.zeros(stack.n_models, W.shape[1], dtype=stack.dtype, device=stack.device)
-        gens = [torch.Generator().manual_seed(noise_seed * 1_000_003 + stack.seeds[k] * 101 + layer) for k in range(stack.n_models)]
-        acc = torch.zeros(stack.n_models, dtype=torch.float64)
-        count = 0
-        for u in range(1, updates_per_layer + 1):
+    settings = {"updates_per_layer": updates_per_layer, "noise": noise, "lr": lr, "batch_size": batch_size,
+                "record_every": record_every, "noise_seed": int(noise_seed)}
+    total = updates_per_layer * stack.n_hidden
+    ckpt_path = Path(checkpoint) if checkpoint is not None else None
+    if ckpt_path is not None:
+        every = checkpoint_every if checkpoint_every is not None else max(1, total // 20)
+        checkpoint_every = check_positive_int("checkpoint_every", every)
+    rows: list[dict] = []
+    first_layer, resumed = 0, None
+    if ckpt_path is not None and ckpt_path.exists():
+        first_layer, resumed, rows = _resume(ckpt_path, settings, stack, stream)
+    for layer in range(first_layer, stack.n_hidden):
+        run = resumed if layer == first_layer and resumed is not None else _LayerRun.fresh(stack, layer, noise_seed)
+        while run.done < updates_per_layer:
             x, _ = stream.next_batch(batch_size)
-            for k in range(stack.n_models):
-                if not stack.active[k]:
-                    continue
-                z = _representation(stack, k, layer, x)
-                mask = masking_noise(z.shape, noise, gens[k], stack.dtype).to(stack.device)
-                g = dae_gradients(W[k], b[k], c[k], z, mask, stack.activations[k])
-                cost = float(g.cost)
-                if not torch.isfinite(g.cost):
-                    stack.active[k] = False
-                    rows.append({"model": k, "seed": stack.seeds[k], "layer": layer + 1, "update": u,
-                                 "reconstruction_cost": float("nan"), "diverged": True})
-                    continue
-                acc[k] += cost
-                W[k].sub_(g.dW, alpha=lr)
-                b[k].sub_(g.db, alpha=lr)
-                c[k].sub_(g.dc, alpha=lr)
-            count += 1
-            if u % record_every == 0 or u == updates_per_layer:
-                for k in range(stack.n_models):
-                    if stack.active[k]:
-                        rows.append({"model": k, "seed": stack.seeds[k], "layer": layer + 1, "update": u,
-                                     "reconstruction_cost": float(acc[k] / count), "diverged": False})
-                acc.zero_()
-                count = 0
-    return pd.DataFrame(rows, columns=["model", "seed", "layer", "update", "reconstruction_cost", "diverged"])
+            _update(stack, layer, run, x, noise, lr, rows)
+            if run.done % record_every == 0 or run.done == updates_per_layer:
+                _record(stack, layer, run, rows)
+            done_total = layer * updates_per_layer + run.done
+            if ckpt_path is not None and (done_total % checkpoint_every == 0 or done_total == total):
+                state = {"settings": settings, "layer": layer, "layer_run": run.state_dict(), "stack": stack.state_dict(),
+                         "stream": stream.state_dict(), "rows": rows}
+                checkpoints.save(state, ckpt_path, "pretrain")
+    return pd.DataFrame(rows, columns=_ROW_COLUMNS)
+
+
+def _resume(path: Path, settings: dict, stack: MLPStack, stream) -> tuple[int, _LayerRun, list[dict]]:
+    """Restore a :func:`pretrain` checkpoint into ``stack`` and ``stream``: the layer it was
+    in, that layer's state, and the rows recorded so far."""
+    state = checkpoints.load(path, "pretrain")
+    differ = [key for key in settings if state["settings"].get(key) != settings[key]]
+    if differ:
+        raise checkpoints.CheckpointError(
+            f"checkpoint {path} is of a pre-training run with other settings (its {', '.join(differ)} differ "
+            f"from this run's). Delete it to start the run afresh, or pass another checkpoint path.")
+    stack.load_state_dict(state["stack"])
+    stream.load_state_dict(state["stream"])
+    return int(state["layer"]), _LayerRun.from_state(state["layer_run"], stack), list(state["rows"])

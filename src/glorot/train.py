@@ -13,15 +13,15 @@ Time is counted in updates and, as in the paper's plots, in "epochs" of 20,000 u
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Protocol
+from typing import Callable, Mapping, Protocol, Sequence
 
 import pandas as pd
 import torch
 
+from . import checkpoints, nets
 from .nets import MLPStack
 from .validation import check_positive_int
 
@@ -144,11 +144,9 @@ def _with_time(df: pd.DataFrame, update: int, batch_size: int) -> pd.DataFrame:
     return df
 
 
-def _atomic_save(obj, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The records so far as one frame (an empty one before the first)."""
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def train(
@@ -210,15 +208,13 @@ def train(
     elapsed_before = 0.0
     ckpt_path = Path(checkpoint) if checkpoint is not None else None
     if ckpt_path is not None and ckpt_path.exists():
-        try:
-            state = torch.load(ckpt_path, weights_only=False)
-        except Exception as e:  # noqa: BLE001 - report any unreadable checkpoint the same way
-            raise ValueError(f"checkpoint {ckpt_path} is corrupt or unreadable ({e}); delete it to start afresh") from e
+        state = checkpoints.load(ckpt_path, "train")
         stack.load_state_dict(state["stack"])
         stream.load_state_dict(state["stream"])
         start = int(state["update"])
-        curve_rows = [state["curves"]] if len(state["curves"]) else []
-        probe_rows = [state["probes"]] if len(state["probes"]) else []
+        saved_curves, saved_probes = (checkpoints.frame_from_state(state[k]) for k in ("curves", "probes"))
+        curve_rows = [saved_curves] if len(saved_curves) else []
+        probe_rows = [saved_probes] if len(saved_probes) else []
         diverged = list(state["diverged"])
         elapsed_before = float(state["wall_time_s"])
 
@@ -235,17 +231,18 @@ def train(
                 probe_rows.append(_with_time(out, update, batch_size))
 
     def save(update: int, t0: float) -> None:
-        _atomic_save(
+        checkpoints.save(
             {
                 "stack": stack.state_dict(),
                 "stream": stream.state_dict(),
                 "update": update,
-                "curves": pd.concat(curve_rows, ignore_index=True) if curve_rows else pd.DataFrame(),
-                "probes": pd.concat(probe_rows, ignore_index=True) if probe_rows else pd.DataFrame(),
+                "curves": checkpoints.frame_state(_concat(curve_rows)),
+                "probes": checkpoints.frame_state(_concat(probe_rows)),
                 "diverged": diverged,
                 "wall_time_s": elapsed_before + time.perf_counter() - t0,
             },
             ckpt_path,
+            "train",
         )
 
     def due(every: int | None, u: int) -> bool:
@@ -286,10 +283,214 @@ def train(
     div = pd.DataFrame(diverged, columns=["model", "update"]).merge(config, on="model", how="left")
     return TrainResult(
         stack=stack,
-        curves=pd.concat(curve_rows, ignore_index=True) if curve_rows else pd.DataFrame(),
-        probes=pd.concat(probe_rows, ignore_index=True) if probe_rows else pd.DataFrame(),
+        curves=_concat(curve_rows),
+        probes=_concat(probe_rows),
         diverged=div,
         updates=u,
         wall_time_s=wall,
         resumed_from=start,
     )
+
+
+# --------------------------------------------------------------------------- several stacks on one stream
+
+def _shift(df: pd.DataFrame, offset: int, batch_size: int) -> pd.DataFrame:
+    if df.empty or not offset:
+        return df
+    df = df.copy()
+    df["update"] += offset
+    df["examples"] = df["update"] * batch_size
+    df["epoch"] = df["update"] / UPDATES_PER_EPOCH
+    return df
+
+
+class SharedStream:
+    """One online stream read by several stacks in turn: every reader gets the examples of
+    ``source`` in the same order, as if each had its own copy of the stream, but each example
+    is generated once. ``source.next_batch`` is called in blocks of ``block`` examples (for
+    :class:`glorot.shapeset.ShapesetStream` the examples served do not depend on the batch
+    sizes asked for); a block is freed once every reader is past it.
+
+    Holds ``blocks`` (block number -> ``(x, y)``, those some reader has yet to pass), ``pos``
+    (each reader's position in examples) and the number of the next block to draw; with the
+    source's own state these are what :meth:`state_dict` saves."""
+
+    def __init__(self, source, n_readers: int, block: int = 1000):
+        self.source, self.block = source, int(block)
+        self.blocks: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
+        self.pos = [0] * int(n_readers)
+        self._next = 0
+
+    def reader(self, i: int) -> "_Reader":
+        return _Reader(self, i)
+
+    def _take(self, i: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        start, end = self.pos[i], self.pos[i] + n
+        while self._next * self.block < end:
+            self.blocks[self._next] = self.source.next_batch(self.block)
+            self._next += 1
+        xs, ys = [], []
+        for j in range(start // self.block, (end - 1) // self.block + 1):
+            bx, by = self.blocks[j]
+            lo, hi = max(start - j * self.block, 0), min(end - j * self.block, self.block)
+            xs.append(bx[lo:hi])
+            ys.append(by[lo:hi])
+        self.pos[i] = end
+        for j in [j for j in self.blocks if (j + 1) * self.block <= min(self.pos)]:
+            del self.blocks[j]
+        if len(xs) == 1:
+            return xs[0], ys[0]
+        return torch.cat(xs), torch.cat(ys)
+
+    def state_dict(self) -> dict:
+        """Plain data for a checkpoint: the source's state, the buffered blocks (copied to the
+        CPU, with the device they came from), every reader's position, the next block's number."""
+        return {
+            "source": self.source.state_dict(),
+            "block": self.block,
+            "pos": list(self.pos),
+            "next_block": self._next,
+            "blocks": {j: {"x": x.cpu().clone(), "y": y.cpu().clone(), "device": str(x.device)}
+                       for j, (x, y) in self.blocks.items()},
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Return to a state saved by :meth:`state_dict`: every reader then gets the examples
+        it would have got had the run never stopped."""
+        if int(state["block"]) != self.block or len(state["pos"]) != len(self.pos):
+            raise ValueError(f"shared stream state is for blocks of {state['block']} and {len(state['pos'])} readers; "
+                             f"this stream has blocks of {self.block} and {len(self.pos)} readers")
+        self.source.load_state_dict(state["source"])
+        self.pos = [int(p) for p in state["pos"]]
+        self._next = int(state["next_block"])
+        self.blocks = {int(j): (b["x"].to(b["device"]), b["y"].to(b["device"])) for j, b in state["blocks"].items()}
+
+
+class _Reader:
+    """One stack's view of a :class:`SharedStream` (a :class:`glorot.train.BatchStream`)."""
+
+    def __init__(self, shared: SharedStream, i: int):
+        self.shared, self.i = shared, i
+
+    def next_batch(self, batch_size: int):
+        return self.shared._take(self.i, int(batch_size))
+
+    def state_dict(self) -> dict:
+        return {"position": self.shared.pos[self.i]}
+
+    def load_state_dict(self, state: dict) -> None:
+        raise NotImplementedError("one reader of a SharedStream cannot be restored alone; restore the whole "
+                                  "SharedStream with its load_state_dict (train_lockstep's checkpoints do)")
+
+
+def segments(updates: int, probe_every: int, early_updates: int = 0, early_probe_every: int = 0) -> list[int]:
+    """The run cut at its probe times: every ``early_probe_every`` updates over the first
+    ``early_updates`` (to see §4.3's "very quickly"), then every ``probe_every`` updates."""
+    out, done = [], 0
+    while early_updates and early_probe_every and done < min(early_updates, updates):
+        n = min(early_probe_every, early_updates - done, updates - done)
+        out.append(n)
+        done += n
+    while done < updates:
+        n = min(probe_every, updates - done)
+        out.append(n)
+        done += n
+    return out
+
+
+def train_lockstep(stacks: Sequence[nets.MLPStack], stream, cuts: Sequence[int], probes_=None, eval_every: int | None = None,
+                   eval_sets=None, batch_size: int = 10, block: int = 1000, checkpoint: str | Path | None = None,
+                   checkpoint_every: int | None = None) -> list[dict[str, pd.DataFrame]]:
+    """Train several stacks (e.g. of different depths) on one online stream, side by side:
+    the run is cut into ``cuts`` (segment lengths, e.g. from :func:`segments`); each segment
+    trains every stack in turn with :func:`glorot.train.train`, which probes at the segment's
+    start and end. Each stack sees exactly the batches ``stream`` serves, in order, and takes
+    exactly the updates one uninterrupted :func:`~glorot.train.train` call would.
+
+    Records are shifted to the run's update count; a segment's record at its start (equal to
+    the previous segment's last) is dropped; held-out error is evaluated at 0, at the end of
+    the first segment reaching each multiple of ``eval_every``, and at the end.
+    Returns, per stack, ``curves``, ``probes``, ``diverged``.
+
+    If ``checkpoint`` names a file, the run's state (every stack, the shared stream, the
+    records so far) is written there at the first segment end at or past each multiple of
+    ``checkpoint_every`` updates (default: a twentieth of the run) and at the end; a run that
+    finds the file resumes after the last segment saved, with the same result as a run that
+    never stopped.
+    """
+    cuts = [int(n) for n in cuts]
+    total = sum(cuts)
+    shared = SharedStream(stream, len(stacks), block=block)
+    readers = [shared.reader(i) for i in range(len(stacks))]
+    probes_ = list(probes_) if probes_ is not None else [None] * len(stacks)
+    eval_sets = dict(eval_sets or {})
+    out = [{"curves": [], "probes": [], "diverged": []} for _ in stacks]
+    run = {"cuts": cuts, "batch_size": int(batch_size), "block": int(block),
+           "eval_every": None if eval_every is None else int(eval_every), "n_stacks": len(stacks)}
+    ckpt_path = Path(checkpoint) if checkpoint is not None else None
+    if ckpt_path is not None:
+        every = checkpoint_every if checkpoint_every is not None else max(1, total // 20)
+        checkpoint_every = check_positive_int("checkpoint_every", every)
+    done = 0
+    if ckpt_path is not None and ckpt_path.exists():
+        done = _resume_lockstep(ckpt_path, run, stacks, shared, out)
+    offset = sum(cuts[:done])
+    for j in range(done, len(cuts)):
+        n = cuts[j]
+        end = offset + n
+        due = end == total or (eval_every is not None and end // eval_every > offset // eval_every)
+        for stack, reader, probe, rec in zip(stacks, readers, probes_, out):
+            res = train(stack, reader, n, batch_size=batch_size, probe=probe, probe_every=n,
+                        eval_sets=eval_sets if (due or j == 0) else None)
+            c, p = res.curves, res.probes
+            if not c.empty:
+                c = c[((c["update"] == 0) & (j == 0)) | ((c["update"] == n) & due)]
+            if j > 0 and not p.empty:
+                p = p[p["update"] > 0]
+            rec["curves"].append(_shift(c, offset, batch_size))
+            rec["probes"].append(_shift(p, offset, batch_size))
+            if not res.diverged.empty:
+                rec["diverged"].append(res.diverged.assign(update=res.diverged["update"] + offset))
+        if ckpt_path is not None and (end == total or end // checkpoint_every > offset // checkpoint_every):
+            checkpoints.save(_lockstep_state(j + 1, run, stacks, shared, out), ckpt_path, "train_lockstep")
+        offset = end
+    results = []
+    for stack, rec in zip(stacks, out):
+        div = pd.concat(rec["diverged"], ignore_index=True) if rec["diverged"] else pd.DataFrame(columns=["model", "update"])
+        results.append({
+            "curves": pd.concat(rec["curves"], ignore_index=True),
+            "probes": pd.concat(rec["probes"], ignore_index=True),
+            "diverged": div,
+        })
+    return results
+
+
+def _lockstep_state(done: int, run: dict, stacks: Sequence[nets.MLPStack], shared: SharedStream, out: list[dict]) -> dict:
+    """A :func:`train_lockstep` checkpoint after ``done`` segments: the run's layout, every
+    stack, the shared stream, and every stack's records so far (kept as the list of frames
+    they are, so the final concatenation is the uninterrupted run's)."""
+    return {
+        "run": run,
+        "segments_done": done,
+        "stacks": [stack.state_dict() for stack in stacks],
+        "stream": shared.state_dict(),
+        "records": [{key: [checkpoints.frame_state(df) for df in frames] for key, frames in rec.items()} for rec in out],
+    }
+
+
+def _resume_lockstep(path: Path, run: dict, stacks: Sequence[nets.MLPStack], shared: SharedStream, out: list[dict]) -> int:
+    """Restore a :func:`train_lockstep` checkpoint into the stacks, stream and records; the
+    number of segments it had done."""
+    state = checkpoints.load(path, "train_lockstep")
+    differ = [key for key in run if state["run"].get(key) != run[key]]
+    if differ:
+        raise checkpoints.CheckpointError(
+            f"checkpoint {path} is of another lockstep run: its {', '.join(differ)} differ from this run's. "
+            f"Delete it to start the run afresh, or pass another checkpoint path.")
+    for stack, saved in zip(stacks, state["stacks"]):
+        stack.load_state_dict(saved)
+    shared.load_state_dict(state["stream"])
+    for rec, saved in zip(out, state["records"]):
+        for key, frames in saved.items():
+            rec[key] = [checkpoints.frame_from_state(d) for d in frames]
+    return int(state["segments_done"])

@@ -34,3 +34,20 @@ def check_positive_float(what: str, value, allow_zero: bool = False) -> float:
     if v != v or v in (float("inf"), float("-inf")) or v < 0 or (v == 0 and not allow_zero):
         raise ValueError(f"{what} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}")
     return v
+
+
+def check_device(device) -> str:
+    """``cpu``, ``cuda`` or ``cuda:N``; a CUDA device must be present."""
+    import torch
+
+    if not isinstance(device, (str, torch.device)):
+        raise ValueError(f"device must be a string such as 'cpu', 'cuda' or 'cuda:0', got {device!r} ({type(device).__name__})")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(f"unknown device {device!r}; valid devices: cpu, cuda, cuda:N") from None
+    if dev.type not in ("cpu", "cuda"):
+        raise ValueError(f"unknown device {device!r}; valid devices: cpu, cuda, cuda:N")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} asked for, but torch sees no CUDA device here; use device='cpu'")
+    return str(device)

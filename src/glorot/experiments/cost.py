@@ -21,29 +21,65 @@ Two experiments:
 
 from __future__ import annotations
 
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import torch
 
-from . import experiments, nets
-from .experiments import Experiment
-from .validation import check_choice
+from .. import nets
+from ..configs import Config, knob
+from ..monitoring import MonitoredConfig, Spec, depth_knob, learning_rates_knob, run_dynamics, stages, updates_knob
+from ..validation import check_choice
+from .registry import Experiment, register
 
 
-def _grid_stack(cfg: dict, cost: str, device: str) -> tuple[nets.MLPStack, torch.Tensor, torch.Tensor, np.ndarray]:
+def _costs() -> tuple:
+    return nets.COSTS
+
+
+def _activations() -> tuple:
+    return tuple(nets.ACTIVATIONS)
+
+
+@dataclass(frozen=True)
+class CostSurfaceConfig(Config):
+    """Fig. 5: the network, the grid and the random draws (the paper does not give the
+    network's sizes; these are ours)."""
+
+    NAME = "cost_surface"
+    activation: str = knob("tanh", "str", choices=_activations)
+    n_in: int = knob(10, "int", lo=1, hi=10_000, unit="inputs")
+    n_hidden: int = knob(10, "int", lo=1, hi=10_000, unit="hidden units")
+    n_out: int = knob(9, "int", lo=2, hi=10_000, unit="classes")
+    n_examples: int = knob(1, "int", lo=1, hi=100_000, unit="random examples")
+    weight_scale: float = knob(1.0, "float", lo=0.0, lo_open=True, hi=1000.0, doc="times the standard init's bound")
+    grid: int = knob(81, "int", lo=2, hi=1001, unit="points per axis")
+    limit: float = knob(4.0, "float", lo=0.0, lo_open=True, hi=1000.0, doc="the grid spans [-limit, limit]^2")
+    costs: tuple = knob(["cross_entropy", "quadratic"], "str", choices=_costs, many=True, max_items=2)
+    thresholds: tuple = knob([1e-3, 1e-2, 1e-1], "float", lo=0.0, lo_open=True, hi=1e6, many=True, max_items=20,
+                             doc="gradient norms below which the surface counts as flat")
+    n_draws: int = knob(10, "int", lo=1, hi=10_000, unit="random networks")
+    seed: int = knob(0, "int", lo=0, hi=2**31 - 1, doc="the first draw (draw i uses seed + i)")
+
+
+def _grid_stack(cfg: "CostSurfaceConfig", cost: str, device: str) -> tuple[nets.MLPStack, torch.Tensor, torch.Tensor, np.ndarray]:
     """The grid of Fig. 5 as a stack of ``grid^2`` copies of one random network, each with its
     own value of the two swept weights. Returns (stack, x, y, axis values)."""
-    n_in, n_hidden, n_out, grid = cfg["n_in"], cfg["n_hidden"], cfg["n_out"], cfg["grid"]
-    g = torch.Generator().manual_seed(cfg["seed"])
+    n_in, n_hidden, n_out, grid = cfg.n_in, cfg.n_hidden, cfg.n_out, cfg.grid
+    g = torch.Generator().manual_seed(cfg.seed)
     # The fixed weights: the standard initialization (eq. 1) scaled by weight_scale, drawn once.
-    w1 = (torch.rand(n_in, n_hidden, generator=g, dtype=torch.float64) * 2 - 1) / n_in**0.5 * cfg["weight_scale"]
-    w2 = (torch.rand(n_hidden, n_out, generator=g, dtype=torch.float64) * 2 - 1) / n_hidden**0.5 * cfg["weight_scale"]
+    w1 = (torch.rand(n_in, n_hidden, generator=g, dtype=torch.float64) * 2 - 1) / n_in**0.5 * cfg.weight_scale
+    w2 = (torch.rand(n_hidden, n_out, generator=g, dtype=torch.float64) * 2 - 1) / n_hidden**0.5 * cfg.weight_scale
     # The random input and target signal.
-    x = torch.randn(cfg["n_examples"], n_in, generator=g, dtype=torch.float64)
-    y = torch.randint(0, n_out, (cfg["n_examples"],), generator=g)
-    axis = np.linspace(-cfg["limit"], cfg["limit"], grid)
+    x = torch.randn(cfg.n_examples, n_in, generator=g, dtype=torch.float64)
+    y = torch.randint(0, n_out, (cfg.n_examples,), generator=g)
+    axis = np.linspace(-cfg.limit, cfg.limit, grid)
     m = grid * grid
-    stack = nets.MLPStack([n_in, n_hidden, n_out], activations=cfg["activation"], seeds=[0] * m, device=device, dtype=torch.float64,
+    stack = nets.MLPStack([n_in, n_hidden, n_out], activations=cfg.activation, seeds=[0] * m, device=device, dtype=torch.float64,
                           costs=cost)
     stack.weights[0].copy_(w1.expand(m, -1, -1))
     stack.weights[1].copy_(w2.expand(m, -1, -1))
@@ -58,7 +94,7 @@ def _grid_stack(cfg: dict, cost: str, device: str) -> tuple[nets.MLPStack, torch
 
 
 @torch.no_grad()
-def surface(cfg: dict, cost: str, device: str = "cpu") -> pd.DataFrame:
+def surface(cfg: "CostSurfaceConfig", cost: str, device: str = "cpu") -> pd.DataFrame:
     """Fig. 5: the training criterion over the ``(W1, W2)`` grid for one cost, with its
     gradient with respect to the two swept weights (eq. 3 through eq. 2).
 
@@ -101,33 +137,20 @@ def plateau_shares(surf: pd.DataFrame, thresholds=(1e-3, 1e-2, 1e-1), limit: flo
     return pd.DataFrame(rows)
 
 
-def _cost_surface(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
+def cost_surface(cfg: "CostSurfaceConfig", device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
     """The surfaces of the network drawn with ``seed`` (the figure), and the plateau shares of
     ``n_draws`` random networks, inputs and targets (seeds ``seed .. seed + n_draws - 1``), so
     that the numbers do not rest on one draw."""
-    surf = pd.concat([surface(cfg, c, device) for c in cfg["costs"]], ignore_index=True)
+    surf = pd.concat([surface(cfg, c, device) for c in cfg.costs], ignore_index=True)
     shares = []
-    for i in range(cfg["n_draws"]):
-        draw = cfg | {"seed": cfg["seed"] + i}
-        s = surf if i == 0 else pd.concat([surface(draw, c, device) for c in cfg["costs"]], ignore_index=True)
-        shares.append(plateau_shares(s, cfg["thresholds"], cfg["limit"]).assign(draw=i, seed=draw["seed"]))
+    for i in range(cfg.n_draws):
+        draw = cfg.replace(seed=cfg.seed + i)
+        s = surf if i == 0 else pd.concat([surface(draw, c, device) for c in cfg.costs], ignore_index=True)
+        shares.append(plateau_shares(s, cfg.thresholds, cfg.limit).assign(draw=i, seed=draw["seed"]))
     return {"surface": surf, "plateaus": pd.concat(shares, ignore_index=True)}
 
 
 # --------------------------------------------------------------------------- training
-
-
-def _cost_comparison(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
-    """One-hidden-layer tanh networks on Shapeset, every (cost, learning rate) pair side by
-    side in one stack (same minibatches), test and validation error over training; per-layer
-    back-propagated gradient statistics on the 300 fixed test examples."""
-    from . import dynamics
-
-    costs = [c for c in cfg["costs"] for _ in cfg["lrs"]]
-    lrs = [lr for _ in cfg["costs"] for lr in cfg["lrs"]]
-    spec = {"depth": cfg["depth"], "activations": cfg["activation"], "inits": cfg["init"], "lrs": lrs, "costs": costs,
-            "quantities": ("activation", "backprop_grad"), "output_grad": True}
-    return dynamics.run_dynamics(cfg, device, [spec])[0]
 
 
 def chosen_on_validation(curves: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -141,40 +164,63 @@ def chosen_on_validation(curves: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     return table, best
 
 
-def _costs() -> tuple:
-    return nets.COSTS
+
+# --------------------------------------------------------------------------- training
 
 
-_SURFACE = {"activation": "tanh", "n_in": 10, "n_hidden": 10, "n_out": 9, "n_examples": 1, "weight_scale": 1.0, "grid": 81, "limit": 4.0,
-            "costs": ["cross_entropy", "quadratic"], "thresholds": [1e-3, 1e-2, 1e-1], "n_draws": 10, "seed": 0}
-_COMPARE_PAPER = {"dataset": "shapeset", "activation": "tanh", "init": "standard", "depth": 1, "width": 1000,
-                  "costs": ["cross_entropy", "quadratic"], "lrs": [0.003, 0.01, 0.03, 0.1], "updates": 2_500_000,
-                  "probe_every": 20_000, "early_updates": 0, "early_probe_every": 0, "eval_every": 20_000,
-                  "n_probe": 300, "n_test": 10_000, "n_valid": 10_000, "hist_bins": 0, "hist_at": [], "seed": 0, "train_seed": 1,
-                  "cpu_threads": None}
+@dataclass(frozen=True)
+class CostComparisonConfig(MonitoredConfig):
+    """The claim behind Fig. 5 in training: one-hidden-layer networks, each cost at each
+    learning rate of the grid (defaults: the paper profile)."""
 
-experiments.register(
+    NAME = "cost_comparison"
+    activation: str = knob("tanh", "str", choices=_activations)
+    init: str = knob("standard", "str", choices=lambda: nets.INITS)
+    depth: int = depth_knob(1)
+    costs: tuple = knob(["cross_entropy", "quadratic"], "str", choices=_costs, many=True, max_items=2)
+    learning_rates: tuple = learning_rates_knob([0.003, 0.01, 0.03, 0.1], "the grid, tried with every cost")
+    updates: int = updates_knob(2_500_000)
+    n_valid: int = knob(10_000, "int", lo=1, hi=1_000_000, unit="validation examples (the rate is chosen on them)")
+
+
+def _comparison_specs(cfg: CostComparisonConfig) -> list[Spec]:
+    costs = [c for c in cfg.costs for _ in cfg.learning_rates]
+    rates = [lr for _ in cfg.costs for lr in cfg.learning_rates]
+    return [Spec(depth=cfg.depth, activations=cfg.activation, inits=cfg.init, learning_rates=rates, costs=costs,
+                 quantities=("activation", "backprop_grad"), output_grad=True)]
+
+
+def cost_comparison(cfg: CostComparisonConfig, device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+    """One-hidden-layer networks on Shapeset, every (cost, learning rate) pair side by side in
+    one stack (same minibatches), test and validation error over training; per-layer
+    back-propagated gradient statistics on the 300 fixed test examples."""
+    return run_dynamics(cfg, device, _comparison_specs(cfg), checkpoint_dir)[0]
+
+
+register(
     Experiment(
         name="cost_surface",
         paper="Fig. 5, §4.1",
-        profiles={"smoke": _SURFACE | {"grid": 21, "n_draws": 2}, "quick": _SURFACE, "paper": _SURFACE},
-        runner=_cost_surface,
-        choices={"costs": _costs, "activation": lambda: tuple(nets.ACTIVATIONS)},
+        config_class=CostSurfaceConfig,
+        profiles={"smoke": {"grid": 21, "n_draws": 2}, "quick": {}, "paper": {}},
+        runner=cost_surface,
+        module=__name__,
         note={"quick": "no training: quick = paper (the paper does not give the network's sizes; ours are chosen and stated)"},
     ),
     Experiment(
         name="cost_comparison",
         paper="§4.1 (the claim behind Fig. 5)",
+        config_class=CostComparisonConfig,
         profiles={
-            "smoke": _COMPARE_PAPER | {"width": 20, "lrs": [0.1], "updates": 300, "probe_every": 100, "eval_every": 100,
-                                       "n_probe": 60, "n_test": 200, "n_valid": 200, "cpu_threads": 1},
-            "quick": _COMPARE_PAPER | {"width": 100, "lrs": [0.003, 0.01, 0.03, 0.1, 0.3], "updates": 40_000, "probe_every": 2_000,
-                                       "eval_every": 2_000, "n_test": 2_000, "n_valid": 2_000, "cpu_threads": 1},
-            "paper": _COMPARE_PAPER,
+            "smoke": {"width": 20, "learning_rates": [0.1], "updates": 300, "probe_every": 100, "eval_every": 100,
+                      "n_probe": 60, "n_test": 200, "n_valid": 200, "cpu_threads": 1},
+            "quick": {"width": 100, "learning_rates": [0.003, 0.01, 0.03, 0.1, 0.3], "updates": 40_000, "probe_every": 2_000,
+                      "eval_every": 2_000, "n_test": 2_000, "n_valid": 2_000, "cpu_threads": 1},
+            "paper": {},
         },
-        runner=_cost_comparison,
-        choices={"costs": _costs, "activation": lambda: tuple(nets.ACTIVATIONS), "init": lambda: nets.INITS,
-                 "dataset": lambda: ("shapeset",)},
+        runner=cost_comparison,
+        module=__name__,
+        stages=lambda cfg: stages(cfg, _comparison_specs(cfg)),
         note={"quick": "width 100 instead of 1000, 40k updates (2 epochs of 20k) instead of 2.5M"},
     ),
 )

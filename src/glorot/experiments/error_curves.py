@@ -1,7 +1,7 @@
 """Error curves and Table 1 (paper §5): Figs. 11 and 12, the learning-rate selection, the
 significance marks and the RBF-SVM baseline.
 
-Three experiments are registered with :mod:`glorot.experiments`:
+Chapter 6. Three experiments:
 
 ``shapeset_curves``  Fig. 11 and Table 1's Shapeset column. The seven configurations of
                      Fig. 11 (:data:`CONFIGURATIONS`) trained online on Shapeset-3x2;
@@ -14,7 +14,7 @@ Three experiments are registered with :mod:`glorot.experiments`:
 **Learning-rate selection, as the paper did it.** "For each network the learning rate is
 separately chosen to minimize error on the validation set" (§5), after a fixed budget
 (§2: "after a large number of updates"). The grid is not given. Here, for the first seed,
-every configuration is trained at every rate of the grid ``lrs`` *side by side, as one
+every configuration is trained at every rate of the grid ``learning_rates`` *side by side, as one
 stack of models* (:class:`glorot.nets.MLPStack`, all models on the same minibatches) for
 the full budget ``updates``; per configuration the rate with the lowest validation error at
 the end is chosen (ties: the first in grid order; a rate whose model diverged is reported
@@ -29,7 +29,7 @@ the 2.5M of its curves).
 with ``n`` = the test-set size).
 
 Threads: on the CPU these experiments declare one torch thread (``cpu_threads=1``), which
-:func:`glorot.experiments.run` applies around the runner and restores afterwards: batch-10
+:func:`glorot.experiments.registry.run` applies around the runner and restores afterwards: batch-10
 products are too small to gain from threads, one thread makes the numbers independent of the
 machine's core count, and on a shared 2-core machine two threads were measured up to 15x
 slower. The ``meta`` frame records it.
@@ -37,85 +37,21 @@ slower. The ``meta`` frame records it.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import torch
 
-from . import archive, data, experiments, nets, pretrain, shapeset, stats, train
-from .validation import check_choice
-
-# --------------------------------------------------------------------------- what the paper reports
-
-
-@dataclass(frozen=True)
-class Configuration:
-    """One curve of Fig. 11 / row of Table 1. ``activation=None``: the experiment's
-    ``pretrain_activation`` (the paper does not say which units its pre-trained net used)."""
-
-    key: str
-    label: str
-    activation: str | None
-    init: str
-    depth: int
-    pretrained: bool = False
-
-
-CONFIGURATIONS: dict[str, Configuration] = {
-    c.key: c
-    for c in (
-        Configuration("sigmoid-5", "Sigmoid depth 5", "sigmoid", "standard", 5),
-        Configuration("sigmoid-4", "Sigmoid depth 4", "sigmoid", "standard", 4),
-        Configuration("tanh", "Tanh", "tanh", "standard", 5),
-        Configuration("softsign", "Softsign", "softsign", "standard", 5),
-        Configuration("softsign-N", "Softsign N", "softsign", "normalized", 5),
-        Configuration("tanh-N", "Tanh N", "tanh", "normalized", 5),
-        Configuration("pretraining", "Pre-training", None, "standard", 5, pretrained=True),
-    )
-}
-"""Fig. 11's legend, in its order (decreasing final error). ``N``: normalized init (eq. 16)."""
-
-TABLE1_ROWS = {"softsign": "Softsign", "softsign-N": "Softsign N", "tanh": "Tanh", "tanh-N": "Tanh N", "sigmoid-5": "Sigmoid"}
-"""Table 1's rows (5 hidden layers) in the paper's order, with its labels."""
-
-TABLE1_COLUMNS = {"shapeset": "Shapeset", "mnist": "MNIST", "cifar10": "CIFAR-10", "small-imagenet": "ImageNet"}
-
-PAPER_TABLE1 = {
-    "softsign": {"shapeset": 16.27, "mnist": 1.64, "cifar10": 55.78, "small-imagenet": 69.14},
-    "softsign-N": {"shapeset": 16.06, "mnist": 1.72, "cifar10": 53.8, "small-imagenet": 68.13},
-    "tanh": {"shapeset": 27.15, "mnist": 1.76, "cifar10": 55.9, "small-imagenet": 70.58},
-    "tanh-N": {"shapeset": 15.60, "mnist": 1.64, "cifar10": 52.92, "small-imagenet": 68.57},
-    "sigmoid-5": {"shapeset": 82.61, "mnist": 2.21, "cifar10": 57.28, "small-imagenet": 70.66},
-}
-"""Table 1 of the paper: test error (%), 5 hidden layers."""
-
-PAPER_TABLE1_BOLD = {
-    "softsign": {"shapeset": True, "mnist": True, "cifar10": False, "small-imagenet": True},
-    "softsign-N": {"shapeset": True, "mnist": True, "cifar10": True, "small-imagenet": True},
-    "tanh": {"shapeset": False, "mnist": True, "cifar10": False, "small-imagenet": False},
-    "tanh-N": {"shapeset": True, "mnist": True, "cifar10": True, "small-imagenet": True},
-    "sigmoid-5": {"shapeset": False, "mnist": False, "cifar10": False, "small-imagenet": False},
-}
-"""The paper's bold marks ("statistically different from non-bold ones ... p = 0.005")."""
-
-PAPER_FIG11_FINAL = {"sigmoid-5": 82.61, "sigmoid-4": 35.0, "tanh": 27.15, "softsign": 16.27, "softsign-N": 16.06,
-                     "tanh-N": 15.60, "pretraining": 11.0}
-"""Final test error (%) at 2.5e7 examples in Fig. 11: Table 1's values for the depth-5 rows;
-*read off the figure* (approximate) for Sigmoid depth 4 (~35%) and Pre-training (~11%)."""
-PAPER_FIG11_READ_OFF = ("sigmoid-4", "pretraining")
-
-PAPER_SVM = {"n_train": 100_000, "svm": 59.47, "tanh-N": 50.47}
-"""§5: RBF SVM on 100k Shapeset examples 59.47%; depth-5 tanh net, normalized init, same set 50.47%."""
-
-PAPER_EXAMPLES = 25_000_000
-"""The x axis of Figs. 11 and 12: 2.5e7 examples = 2.5M updates of 10."""
+from .. import checkpoints, data, nets, pretrain, shapeset, stats, train
+from ..budget import Stage
+from ..configs import Config, ConfigError, check_at_most, knob
+from ..monitoring import MAX_UPDATES, learning_rates_knob, seed_knob, threads_knob, updates_knob, width_knob
+from ..paper import CONFIGURATIONS, PAPER_SVM, PAPER_TABLE1, PAPER_TABLE1_BOLD, TABLE1_ROWS, Configuration
+from .registry import Experiment, register
 
 SHAPESET_VALID_SEED = 20_000
-"""Seed of the fixed Shapeset validation set (the test set is experiments.SHAPESET_TEST_SEED)."""
+"""Seed of the fixed Shapeset validation set (the test set is data.SHAPESET_TEST_SEED)."""
 TRAIN_STREAM_OFFSET = 100
 """Training stream of seed ``s``: ``ShapesetStream(TRAIN_STREAM_OFFSET + s)`` (chunk seeds are mixed, so
 no chunk coincides with the validation or test set)."""
@@ -124,58 +60,9 @@ PRETRAIN_STREAM_OFFSET = 500
 SVM_TRAIN_SEED = 30_000
 """The finite Shapeset training sample of the SVM comparison: ``generate(n_train, SVM_TRAIN_SEED + seed)``."""
 
-CHECKPOINT_ROOT = Path(os.environ.get("GLOROT_CHECKPOINTS", archive.REPO_ROOT / "tmp" / "checkpoints"))
-"""Where long runs checkpoint (``tmp/`` is ignored by git); removed when a run completes."""
-
-# --------------------------------------------------------------------------- profiles
-
-_CONFIG_KEYS = list(CONFIGURATIONS)
-_LRS_QUICK = [0.01, 0.03, 0.1, 0.3]
-_LRS_PAPER = [0.001, 0.003, 0.01, 0.03, 0.1]
-_PRETRAIN = {"pretrain_activation": "tanh", "pretrain_noise": 0.25, "pretrain_lr": 0.01}
-
-_SHAPESET = {
-    "smoke": {"dataset": "shapeset", "configurations": _CONFIG_KEYS, "width": 16, "updates": 60, "eval_every": 30,
-              "lrs": [0.03, 0.1], "n_seeds": 2, "seed": 0, "n_valid": 100, "n_test": 100,
-              "pretrain_updates_per_layer": 10, **_PRETRAIN, "checkpoint": False},
-    "quick": {"dataset": "shapeset", "configurations": _CONFIG_KEYS, "width": 100, "updates": 6_000, "eval_every": 300,
-              "lrs": _LRS_QUICK, "n_seeds": 3, "seed": 0, "n_valid": 1_000, "n_test": 2_000,
-              "pretrain_updates_per_layer": 1_000, **_PRETRAIN, "checkpoint": False},
-    "paper": {"dataset": "shapeset", "configurations": _CONFIG_KEYS, "width": 1000, "updates": 2_500_000, "eval_every": 50_000,
-              "lrs": _LRS_PAPER, "n_seeds": 3, "seed": 0, "n_valid": 10_000, "n_test": 10_000,
-              "pretrain_updates_per_layer": 250_000, **_PRETRAIN, "pretrain_lr": 0.001, "checkpoint": True},
-}
-_TABLE1_KEYS = list(TABLE1_ROWS)
-_FINITE = {
-    "smoke": {"dataset": "mnist-5k", "configurations": _TABLE1_KEYS, "width": 16, "updates": 60, "eval_every": 30,
-              "lrs": [0.03, 0.1], "n_seeds": 2, "seed": 0, "pretrain_updates_per_layer": 10, **_PRETRAIN, "checkpoint": False},
-    "quick": {"dataset": "mnist", "configurations": _TABLE1_KEYS, "width": 100, "updates": 3_000, "eval_every": 150,
-              "lrs": _LRS_QUICK, "n_seeds": 3, "seed": 0, "pretrain_updates_per_layer": 1_000, **_PRETRAIN, "checkpoint": False},
-    "paper": {"dataset": "mnist", "configurations": _TABLE1_KEYS, "width": 1000, "updates": 2_500_000, "eval_every": 50_000,
-              "lrs": _LRS_PAPER, "n_seeds": 3, "seed": 0, "pretrain_updates_per_layer": 250_000, **_PRETRAIN,
-              "pretrain_lr": 0.001, "checkpoint": True},
-}
-_SVM = {
-    "smoke": {"n_train": 200, "n_valid": 100, "n_test": 100, "seed": 0, "svm_C": [1.0, 10.0], "svm_gamma_factors": [1.0],
-              "activation": "tanh", "init": "normalized", "depth": 5, "width": 16, "updates": 60, "eval_every": 30,
-              "lrs": [0.03, 0.1]},
-    "quick": {"n_train": 3_000, "n_valid": 1_000, "n_test": 2_000, "seed": 0, "svm_C": [1.0, 10.0, 100.0],
-              "svm_gamma_factors": [0.5, 1.0, 2.0, 4.0], "activation": "tanh", "init": "normalized", "depth": 5, "width": 100,
-              "updates": 10_000, "eval_every": 1_000, "lrs": [0.01, 0.03, 0.1]},
-    "paper": {"n_train": 100_000, "n_valid": 10_000, "n_test": 10_000, "seed": 0, "svm_C": [1.0, 10.0, 100.0],
-              "svm_gamma_factors": [0.5, 1.0, 2.0, 4.0], "activation": "tanh", "init": "normalized", "depth": 5, "width": 1000,
-              "updates": 2_500_000, "eval_every": 50_000, "lrs": _LRS_PAPER},
-}
 
 
-def _note(p: dict, what: str) -> str:
-    return (f"{what}width {p['width']} instead of the paper's 1000, {p['updates']:,} updates "
-            f"({10 * p['updates']:.1e} examples) instead of 2.5M (2.5e+07), learning rates {p['lrs']}, "
-            f"{p['n_seeds']} seeds")
-
-
-def _finite_datasets() -> tuple[str, ...]:
-    return data.DATASETS
+# --------------------------------------------------------------------------- configurations
 
 
 def _configuration_keys() -> tuple[str, ...]:
@@ -186,21 +73,49 @@ def _activations() -> tuple[str, ...]:
     return tuple(nets.ACTIVATIONS)
 
 
+@dataclass(frozen=True)
+class CurvesConfig(Config):
+    """Figs. 11/12 and a column of Table 1 (defaults: the paper profile's sizes; the
+    learning-rate grid and the seeds are ours, the paper gives neither)."""
+
+    configurations: tuple = knob(list(CONFIGURATIONS), "str", choices=_configuration_keys, many=True, max_items=len(CONFIGURATIONS))
+    width: int = width_knob(1000)
+    updates: int = updates_knob(2_500_000)
+    eval_every: int = knob(50_000, "int", lo=1, hi=MAX_UPDATES, unit="updates between test-error evaluations")
+    learning_rates: tuple = learning_rates_knob([0.001, 0.003, 0.01, 0.03, 0.1], "the grid searched on the first seed")
+    n_seeds: int = knob(3, "int", lo=1, hi=100, unit="seeds")
+    seed: int = seed_knob(0, "the first seed (initial weights and training stream)")
+    pretrain_updates_per_layer: int = knob(250_000, "int", lo=1, hi=MAX_UPDATES, unit="updates per layer of pre-training")
+    pretrain_activation: str = knob("tanh", "str", choices=_activations, doc="units of the pre-trained network (the paper does not say)")
+    pretrain_noise: float = knob(0.25, "float", lo=0.0, hi=0.95, doc="share of inputs masked by the denoising corruption")
+    pretrain_learning_rate: float = knob(0.001, "float", lo=0.0, lo_open=True, hi=10.0)
+    cpu_threads: int | None = threads_knob()
+
+    def check(self) -> None:
+        check_at_most(self, "eval_every", "updates")
+
+
+@dataclass(frozen=True)
+class ShapesetCurvesConfig(CurvesConfig):
+    NAME = "shapeset_curves"
+    dataset: str = knob("shapeset", "str", choices=lambda: ("shapeset",))
+    n_valid: int = knob(10_000, "int", lo=1, hi=1_000_000, unit="validation examples")
+    n_test: int = knob(10_000, "int", lo=1, hi=1_000_000, unit="test examples")
+
+
+@dataclass(frozen=True)
+class FiniteCurvesConfig(CurvesConfig):
+    NAME = "finite_curves"
+    dataset: str = knob("mnist", "str", choices=lambda: data.DATASETS)
+    configurations: tuple = knob(list(TABLE1_ROWS), "str", choices=_configuration_keys, many=True, max_items=len(CONFIGURATIONS))
+
+
 # --------------------------------------------------------------------------- helpers
 
 
-def check_data(dataset: str) -> str:
-    """``dataset`` if its files are present; else a ValueError saying how to get them (raised
-    before any compute)."""
-    check_choice("dataset", dataset, experiments.dataset_names())
-    if dataset != "shapeset" and not data.available(dataset):
-        raise ValueError(f"dataset {dataset!r} is not present on this machine. {data.how_to_get(dataset)}")
-    return dataset
-
-
 def _meta() -> pd.DataFrame:
-    """The torch thread count the runner trained with (:func:`glorot.experiments.run` sets it
-    from the experiment's ``cpu_threads``)."""
+    """The torch thread count the runner trained with (:func:`glorot.experiments.registry.run`
+    sets it from the experiment's ``cpu_threads``)."""
     return pd.DataFrame([{"key": "torch_threads_during_training", "value": torch.get_num_threads()}])
 
 
@@ -233,7 +148,7 @@ def _load(cfg: dict, device: str):
     """(n_in, n_classes, valid (x, y), test (x, y), training stream factory, pre-training stream factory)."""
     if cfg["dataset"] == "shapeset":
         xv, yv = shapeset.generate(cfg["n_valid"], seed=SHAPESET_VALID_SEED)
-        xt, yt = experiments.examples("shapeset", cfg["n_test"], "test")
+        xt, yt = data.examples("shapeset", cfg["n_test"], "test")
 
         def stream(seed):
             return shapeset.ShapesetStream(seed=TRAIN_STREAM_OFFSET + seed, device=device)
@@ -242,7 +157,7 @@ def _load(cfg: dict, device: str):
             return shapeset.ShapesetStream(seed=PRETRAIN_STREAM_OFFSET + seed, device=device)
 
         return shapeset.INPUT_DIM, shapeset.N_CLASSES, (xv.to(device), yv.to(device)), (xt.to(device), yt.to(device)), stream, pre_stream
-    ds = data.load(check_data(cfg["dataset"]))
+    ds = data.load(data.check_data(cfg["dataset"]))
     x, y = ds.train.x.to(device), ds.train.y.to(device)
 
     def finite_stream(seed):
@@ -258,19 +173,22 @@ def _load(cfg: dict, device: str):
 # --------------------------------------------------------------------------- the curves runner
 
 
-def _pretrained_weights(cfg, sizes, activation, seed, pre_stream, device, ckpt_dir):
-    """Greedy DAE pre-training of one network (seed ``seed``): its weights and the cost log."""
-    path = ckpt_dir / f"pretrained-seed{seed}-depth{len(sizes) - 2}.pt" if ckpt_dir else None
-    if path is not None and path.exists():
-        saved = torch.load(path, weights_only=False)
-        return saved["weights"], saved["biases"], saved["log"]
+def _pretrained_weights(cfg, sizes, activation, seed, pre_stream, device, ckpt_dir: Path):
+    """Greedy DAE pre-training of one network (seed ``seed``): its weights and the cost log.
+    Pre-training checkpoints as it goes (it resumes mid-layer); the finished weights are kept
+    in ``ckpt_dir`` until the whole run is complete."""
+    name = f"pretrained-{activation}-seed{seed}-depth{len(sizes) - 2}"
+    done = ckpt_dir / f"{name}.pt"
+    if done.exists():
+        saved = checkpoints.load(done, "pretrained")
+        return ([w.to(device) for w in saved["weights"]], [b.to(device) for b in saved["biases"]],
+                checkpoints.frame_from_state(saved["log"]))
     net = nets.MLPStack(sizes, activations=activation, inits="standard", seeds=[seed], device=device)
     log = pretrain.pretrain(net, pre_stream(seed), cfg["pretrain_updates_per_layer"], noise=cfg["pretrain_noise"],
-                            lr=cfg["pretrain_lr"], noise_seed=seed)
+                            lr=cfg["pretrain_learning_rate"], noise_seed=seed, checkpoint=ckpt_dir / f"{name}-partial.pt")
     weights, biases = [w[0].clone() for w in net.weights], [b[0].clone() for b in net.biases]
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save({"weights": [w.cpu() for w in weights], "biases": [b.cpu() for b in biases], "log": log}, path)
+    checkpoints.save({"weights": [w.cpu() for w in weights], "biases": [b.cpu() for b in biases],
+                      "log": checkpoints.frame_state(log)}, done, "pretrained")
     return weights, biases, log
 
 
@@ -279,7 +197,7 @@ def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir):
     n_in, n_classes, (xv, yv), (xt, yt), stream, pre_stream = loaded
     sizes = [n_in] + [cfg["width"]] * depth + [n_classes]
     stack = nets.MLPStack(sizes, activations=[_activation(c, cfg) for c, _ in items], inits=[c.init for c, _ in items],
-                          lrs=[lr for _, lr in items], seeds=[seed] * len(items), device=device)
+                          learning_rates=[lr for _, lr in items], seeds=[seed] * len(items), device=device)
     pre_log = None
     pre_acts = {_activation(c, cfg) for c, _ in items if c.pretrained}
     for act in sorted(pre_acts):
@@ -290,9 +208,9 @@ def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir):
                     W[k].copy_(w)
                 for B, b in zip(stack.biases, biases):
                     B[k].copy_(b)
-    ckpt = ckpt_dir / f"seed{seed}-depth{depth}.pt" if ckpt_dir else None
+    ckpt = ckpt_dir / f"seed{seed}-depth{depth}.pt"
     result = train.train(stack, stream(seed), cfg["updates"], eval_every=cfg["eval_every"], eval_sets={"test": (xt, yt)},
-                         checkpoint=ckpt, checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50) if ckpt else None)
+                         checkpoint=ckpt, checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50))
     valid = train.error_rate(stack, xv, yv)
     valid[~stack.active] = float("nan")
     # the grid's learning rates as given (the stack holds them in its dtype: 0.03 -> 0.029999999)
@@ -311,20 +229,17 @@ def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir):
     return curves, pd.DataFrame(finals), pre_log
 
 
-def _curves(cfg: dict, device: str, experiment: str) -> dict[str, pd.DataFrame]:
+def curves(cfg: CurvesConfig, device: str, ckpt_dir: Path) -> dict[str, pd.DataFrame]:
     """Figs. 11/12 and a column of Table 1: learning-rate search on the first seed, the
     chosen rate on the others; test-error curves of every model."""
     confs = [CONFIGURATIONS[k] for k in cfg["configurations"]]
-    if cfg["n_seeds"] < 1 or cfg["updates"] < 1 or not cfg["lrs"]:
-        raise ValueError("n_seeds and updates must be >= 1 and lrs must list at least one learning rate")
     loaded = _load(cfg, device)
-    ckpt_dir = CHECKPOINT_ROOT / experiment / archive.config_key(cfg) if cfg["checkpoint"] else None
     seeds = [cfg["seed"] + i for i in range(cfg["n_seeds"])]
     curves, finals, pre_logs = [], [], []
     chosen: dict[str, float] = {}
     for i, seed in enumerate(seeds):
         if i == 0:
-            plan = [(c, float(lr)) for c in confs for lr in cfg["lrs"]]
+            plan = [(c, float(lr)) for c in confs for lr in cfg["learning_rates"]]
         else:
             plan = [(c, chosen[c.key]) for c in confs if chosen[c.key] == chosen[c.key]]  # NaN: all diverged
         for depth in dict.fromkeys(c.depth for c, _ in plan):
@@ -350,11 +265,30 @@ def _curves(cfg: dict, device: str, experiment: str) -> dict[str, pd.DataFrame]:
     curve_df["chosen"] = [lr_of.get(c) == lr for c, lr in zip(curve_df["config"], curve_df["lr"])]
     curve_df = curve_df[["config", "label", "activation", "init", "depth", "lr", "seed", "chosen", "update", "examples",
                          "epoch", "error", "cost"]]
-    if ckpt_dir is not None and ckpt_dir.exists():
-        shutil.rmtree(ckpt_dir)
     pre = pd.concat(pre_logs, ignore_index=True) if pre_logs else pd.DataFrame(
         columns=["model", "seed", "layer", "update", "reconstruction_cost", "diverged", "activation"])
     return {"curves": curve_df, "search": search, "final": final, "pretraining": pre, "meta": _meta()}
+
+
+def _curves_stages(cfg: CurvesConfig) -> list[Stage]:
+    """The work of a curves run: the learning-rate search on the first seed (every
+    configuration at every rate), the chosen rate on the others, and pre-training."""
+    n_in, n_out = data.input_dim(cfg.dataset)
+    confs = [CONFIGURATIONS[k] for k in cfg.configurations]
+    n_evals, n_test = cfg.updates // cfg.eval_every + 2, cfg.get("n_test", 10_000)
+    out = []
+    for depth in sorted({c.depth for c in confs}):
+        n = sum(c.depth == depth for c in confs)
+        sizes = tuple([n_in] + [cfg.width] * depth + [n_out])
+        models = n * len(cfg.learning_rates) + n * (cfg.n_seeds - 1)
+        out.append(Stage(sizes, models, cfg.updates, n_evals=n_evals, eval_examples=n_test))
+        if any(c.pretrained and c.depth == depth for c in confs):
+            out.append(Stage(sizes, cfg.n_seeds, cfg.pretrain_updates_per_layer))
+    return out
+
+
+def _curves_data_files(cfg: CurvesConfig) -> list:
+    return [] if cfg.dataset == "shapeset" else data.data_files(data.check_data(cfg.dataset))
 
 
 # --------------------------------------------------------------------------- the SVM baseline
@@ -400,18 +334,18 @@ class RBFSVM:
         return torch.from_numpy(out).long()
 
 
-def _svm_baseline(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
+def svm_baseline(cfg: "SVMConfig", device: str, ckpt_dir: Path) -> dict[str, pd.DataFrame]:
     """§5: an RBF SVM and the depth-5 network trained on the same finite Shapeset sample.
 
     SVM: scikit-learn's ``SVC`` with the RBF kernel (:class:`RBFSVM`) over the grid ``svm_C`` x ``svm_gamma_factors``
     (gamma = factor / (n_features * Var[x]), i.e. multiples of scikit-learn's "scale"),
-    chosen on the validation set. Network: ``activation``/``init`` at each rate of ``lrs``,
+    chosen on the validation set. Network: ``activation``/``init`` at each rate of ``learning_rates``,
     trained with batch-10 SGD on the same ``n_train`` examples (reshuffled every pass) for
     ``updates`` updates, the rate chosen on the validation set. Both are tested on the
     fixed Shapeset test set of Fig. 11."""
     x, y = shapeset.generate(cfg["n_train"], seed=SVM_TRAIN_SEED + cfg["seed"])
     xv, yv = shapeset.generate(cfg["n_valid"], seed=SHAPESET_VALID_SEED)
-    xt, yt = experiments.examples("shapeset", cfg["n_test"], "test")
+    xt, yt = data.examples("shapeset", cfg["n_test"], "test")
     scale_gamma = 1.0 / (x.shape[1] * float(x.double().var(unbiased=False)))
     rows = []
     for factor in cfg["svm_gamma_factors"]:
@@ -426,11 +360,12 @@ def _svm_baseline(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
     svm.loc[svm["valid_error"].idxmin(), "chosen"] = True
 
     sizes = [x.shape[1]] + [cfg["width"]] * cfg["depth"] + [shapeset.N_CLASSES]
-    lrs = [float(lr) for lr in cfg["lrs"]]
-    stack = nets.MLPStack(sizes, activations=cfg["activation"], inits=cfg["init"], lrs=lrs, seeds=[cfg["seed"]] * len(lrs),
+    lrs = list(cfg["learning_rates"])
+    stack = nets.MLPStack(sizes, activations=cfg["activation"], inits=cfg["init"], learning_rates=lrs, seeds=[cfg["seed"]] * len(lrs),
                           device=device)
     result = train.train(stack, train.ArrayStream(x.to(device), y.to(device), seed=cfg["seed"]), cfg["updates"],
-                         eval_every=cfg["eval_every"], eval_sets={"test": (xt.to(device), yt.to(device))})
+                         eval_every=cfg["eval_every"], eval_sets={"test": (xt.to(device), yt.to(device))},
+                         checkpoint=ckpt_dir / "net.pt", checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50))
     valid = train.error_rate(stack, xv.to(device), yv.to(device))
     valid[~stack.active] = float("nan")
     curves = result.curves.assign(lr=[lrs[k] for k in result.curves["model"]])
@@ -451,6 +386,36 @@ def _svm_baseline(cfg: dict, device: str) -> dict[str, pd.DataFrame]:
     return {"svm": svm, "net": net, "net_curves": curves, "summary": summary, "meta": _meta()}
 
 
+@dataclass(frozen=True)
+class SVMConfig(Config):
+    """§5's comparison on one finite Shapeset sample (defaults: the paper's 100k examples; the
+    network's budget and both grids are ours)."""
+
+    NAME = "svm_baseline"
+    n_train: int = knob(100_000, "int", lo=10, hi=1_000_000, unit="training examples")
+    n_valid: int = knob(10_000, "int", lo=1, hi=1_000_000, unit="validation examples")
+    n_test: int = knob(10_000, "int", lo=1, hi=1_000_000, unit="test examples")
+    seed: int = seed_knob(0, "the training sample and the network")
+    svm_C: tuple = knob([1.0, 10.0, 100.0], "float", lo=0.0, lo_open=True, hi=1e6, many=True, max_items=20)
+    svm_gamma_factors: tuple = knob([0.5, 1.0, 2.0, 4.0], "float", lo=0.0, lo_open=True, hi=1e6, many=True, max_items=20,
+                                    doc="multiples of scikit-learn's 'scale' gamma")
+    activation: str = knob("tanh", "str", choices=_activations)
+    init: str = knob("normalized", "str", choices=lambda: nets.INITS)
+    depth: int = knob(5, "int", lo=1, hi=20, unit="hidden layers")
+    width: int = width_knob(1000)
+    updates: int = updates_knob(2_500_000)
+    eval_every: int = knob(50_000, "int", lo=1, hi=MAX_UPDATES, unit="updates between test-error evaluations")
+    learning_rates: tuple = learning_rates_knob([0.001, 0.003, 0.01, 0.03, 0.1], "the network's grid")
+
+    def check(self) -> None:
+        check_at_most(self, "eval_every", "updates")
+
+
+def _svm_stages(cfg: SVMConfig) -> list[Stage]:
+    sizes = tuple([shapeset.INPUT_DIM] + [cfg.width] * cfg.depth + [shapeset.N_CLASSES])
+    return [Stage(sizes, len(cfg.learning_rates), cfg.updates, n_evals=cfg.updates // cfg.eval_every + 2, eval_examples=cfg.n_test)]
+
+
 # --------------------------------------------------------------------------- Table 1 and the orderings
 
 
@@ -458,7 +423,8 @@ def table1(finals: dict[str, pd.DataFrame | None], alpha: float = stats.ALPHA) -
     """Table 1, ours beside the paper's: one row per (row, dataset).
 
     ``finals``: dataset -> the ``final`` frame of a run (one row per seed at the chosen
-    rate), or None for a column not run. Columns: row, label, dataset, n_seeds, lr, mean,
+    rate), or None for a column not run. Columns: row, label, dataset, n_seeds (seeds that
+    finished), n_diverged (seeds whose model diverged: left out of the mean), lr, mean,
     sd (over seeds, in [0, 1]), n_test, bold, p_value (z-test against the column's best,
     :func:`glorot.stats.bold_marks`), paper (%), paper_bold.
     """
@@ -467,14 +433,15 @@ def table1(finals: dict[str, pd.DataFrame | None], alpha: float = stats.ALPHA) -
         means, ns, info = {}, {}, {}
         for row in TABLE1_ROWS:
             part = final[final["config"] == row] if final is not None else None
+            n_div = int(part["diverged"].sum()) if part is not None and "diverged" in part else 0
             if part is None or part.empty or part["test_error"].isna().all():
                 means[row] = None
-                info[row] = {"n_seeds": 0, "lr": float("nan"), "mean": float("nan"), "sd": float("nan"), "n_test": None,
-                             "all_diverged": part is not None and not part.empty}
+                info[row] = {"n_seeds": 0, "n_diverged": n_div, "lr": float("nan"), "mean": float("nan"), "sd": float("nan"),
+                             "n_test": None, "all_diverged": part is not None and not part.empty}
                 continue
             errs = part["test_error"].dropna()
             means[row], ns[row] = float(errs.mean()), int(part["n_test"].iloc[0])
-            info[row] = {"n_seeds": int(len(errs)), "lr": float(part["lr"].iloc[0]), "mean": float(errs.mean()),
+            info[row] = {"n_seeds": int(len(errs)), "n_diverged": n_div, "lr": float(part["lr"].iloc[0]), "mean": float(errs.mean()),
                          "sd": float(errs.std(ddof=1)) if len(errs) > 1 else float("nan"), "n_test": ns[row],
                          "all_diverged": False}
         marks = stats.bold_marks(means, ns, alpha) if ns else None
@@ -521,33 +488,70 @@ def orderings(final: pd.DataFrame, alpha: float = stats.ALPHA) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- registry
 
-experiments.register(
-    experiments.Experiment(
+
+def _note(p: dict, what: str) -> str:
+    return (f"{what}width {p['width']} instead of the paper's 1000, {p['updates']:,} updates "
+            f"({10 * p['updates']:.1e} examples) instead of 2.5M (2.5e+07), learning rates {p['learning_rates']}, "
+            f"{p['n_seeds']} seeds")
+
+
+_LRS_QUICK = [0.01, 0.03, 0.1, 0.3]
+_PRETRAIN_QUICK = {"pretrain_learning_rate": 0.01}
+_SHAPESET = {
+    "smoke": {"width": 16, "updates": 60, "eval_every": 30, "learning_rates": [0.03, 0.1], "n_seeds": 2, "n_valid": 100,
+              "n_test": 100, "pretrain_updates_per_layer": 10, **_PRETRAIN_QUICK},
+    "quick": {"width": 100, "updates": 6_000, "eval_every": 300, "learning_rates": _LRS_QUICK, "n_seeds": 3, "n_valid": 1_000,
+              "n_test": 2_000, "pretrain_updates_per_layer": 1_000, **_PRETRAIN_QUICK},
+    "paper": {},
+}
+_FINITE = {
+    "smoke": {"dataset": "mnist-5k", "width": 16, "updates": 60, "eval_every": 30, "learning_rates": [0.03, 0.1], "n_seeds": 2,
+              "pretrain_updates_per_layer": 10, **_PRETRAIN_QUICK},
+    "quick": {"width": 100, "updates": 3_000, "eval_every": 150, "learning_rates": _LRS_QUICK, "n_seeds": 3,
+              "pretrain_updates_per_layer": 1_000, **_PRETRAIN_QUICK},
+    "paper": {},
+}
+_SVM = {
+    "smoke": {"n_train": 200, "n_valid": 100, "n_test": 100, "svm_C": [1.0, 10.0], "svm_gamma_factors": [1.0], "width": 16,
+              "updates": 60, "eval_every": 30, "learning_rates": [0.03, 0.1]},
+    "quick": {"n_train": 3_000, "n_valid": 1_000, "n_test": 2_000, "width": 100, "updates": 10_000, "eval_every": 1_000,
+              "learning_rates": [0.01, 0.03, 0.1]},
+    "paper": {},
+}
+_PAPER_NOTE = "the paper's width and updates; learning-rate grid and seeds ours (paper: not given, one run)"
+
+register(
+    Experiment(
         name="shapeset_curves",
         paper="Fig. 11 and Table 1 (Shapeset column), §5",
+        config_class=ShapesetCurvesConfig,
         profiles=_SHAPESET,
-        runner=partial(_curves, experiment="shapeset_curves"),
-        choices={"configurations": _configuration_keys, "pretrain_activation": _activations},
-        note={"smoke": _note(_SHAPESET["smoke"], "seconds, for tests: "), "quick": _note(_SHAPESET["quick"], ""),
-              "paper": "the paper's width and updates; learning-rate grid and seeds ours (paper: not given, one run)"},
+        runner=curves,
+        module=__name__,
+        stages=_curves_stages,
+        note={"smoke": _note(_SHAPESET["smoke"], "seconds, for tests: "), "quick": _note(_SHAPESET["quick"], ""), "paper": _PAPER_NOTE},
         cpu_threads=1,
     ),
-    experiments.Experiment(
+    Experiment(
         name="finite_curves",
         paper="Fig. 12 and Table 1 (MNIST, CIFAR-10, ImageNet columns), §5",
+        config_class=FiniteCurvesConfig,
         profiles=_FINITE,
-        runner=partial(_curves, experiment="finite_curves"),
-        choices={"dataset": _finite_datasets, "configurations": _configuration_keys, "pretrain_activation": _activations},
-        note={"smoke": _note(_FINITE["smoke"], "seconds, for tests: "), "quick": _note(_FINITE["quick"], ""),
-              "paper": "the paper's width and updates; learning-rate grid and seeds ours (paper: not given, one run)"},
+        runner=curves,
+        module=__name__,
+        stages=_curves_stages,
+        data_files=_curves_data_files,
+        note={"smoke": _note(_FINITE["smoke"], "seconds, for tests: "), "quick": _note(_FINITE["quick"], ""), "paper": _PAPER_NOTE},
         cpu_threads=1,
     ),
-    experiments.Experiment(
+    Experiment(
         name="svm_baseline",
         paper="§5, RBF SVM vs depth-5 tanh network with normalized init on 100k Shapeset examples",
+        config_class=SVMConfig,
         profiles=_SVM,
-        runner=_svm_baseline,
-        choices={"activation": _activations, "init": lambda: nets.INITS},
+        runner=svm_baseline,
+        module=__name__,
+        stages=_svm_stages,
         note={"smoke": "seconds, for tests", "quick": (f"{_SVM['quick']['n_train']:,} training examples instead of 100,000; network "
                                                        f"width {_SVM['quick']['width']}, {_SVM['quick']['updates']:,} updates"),
               "paper": "100,000 training examples as in the paper; the network's budget is ours (paper: not given)"},

@@ -1,0 +1,237 @@
+"""The experiment record and the job pipeline every experiment goes through.
+
+A job: chapter parameters / papermill ``-p`` / CLI ``--set`` -> :func:`config` (the
+experiment's typed configuration, every field checked before any compute, see
+:mod:`glorot.configs`) -> :func:`run`: a verified archive hit (:mod:`glorot.archive`), or
+an estimate of the wall time on this device (:mod:`glorot.budget`; over 30 minutes it is
+refused unless ``allow_long=True``) followed by the runner, which checkpoints as it goes and
+resumes after an interruption -> a :class:`Result` whose :meth:`Result.scale` line every
+figure caption carries.
+
+Profiles: ``smoke`` (seconds; for tests), ``quick`` (minutes on a laptop CPU; the phenomenon
+visible at reduced width or updates) and ``paper`` (the paper's sizes and budgets; the
+configuration class's own defaults). This module imports no section: the sections
+(:mod:`glorot.experiments.setting`, ``saturation``, ...) import it and :func:`register`
+their experiments, and :mod:`glorot.experiments` imports every section.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import torch
+
+from .. import archive, budget
+from ..configs import Config, ConfigError, build, check_value, knob
+from ..train import cpu_threads
+from ..validation import check_choice, check_device
+
+PROFILES = ("smoke", "quick", "paper")
+
+CHECKPOINT_ROOT = Path(os.environ.get("GLOROT_CHECKPOINTS", archive.REPO_ROOT / "tmp" / "checkpoints"))
+"""Where runs checkpoint while they train (``tmp/`` is ignored by git): one folder per
+experiment and configuration, removed once the run is complete."""
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A named experiment: the paper's figure or table it reproduces, its configuration class
+    (whose defaults are the paper profile), the overrides of the other profiles, and how to
+    run it.
+
+    ``runner(cfg, device, checkpoint_dir)`` returns the result's tables. ``stages(cfg)``
+    describes a training experiment's work for :func:`glorot.budget.estimate` (None: nothing
+    is trained, no estimate). ``data_files(cfg)`` lists the data files the run reads (their
+    sha256 go into the provenance). ``cpu_threads``: torch threads on a CPU (None: torch's
+    default; a configuration's ``cpu_threads`` wins).
+    """
+
+    name: str
+    paper: str
+    config_class: type[Config]
+    profiles: dict[str, dict]
+    runner: Callable[[Config, str, Path], dict[str, pd.DataFrame]]
+    module: str
+    note: dict[str, str] = field(default_factory=dict)
+    stages: Callable[[Config], list[budget.Stage]] | None = None
+    data_files: Callable[[Config], list] | None = None
+    cpu_threads: int | None = None
+
+    def defaults(self, profile: str) -> Config:
+        """The configuration of ``profile`` with no overrides."""
+        return build(self.config_class, self.profiles[check_choice("profile", profile, PROFILES)])
+
+
+EXPERIMENTS: dict[str, Experiment] = {}
+
+
+def register(*experiments: Experiment) -> None:
+    """Add experiments to the registry (each section module registers its own)."""
+    for e in experiments:
+        if e.name in EXPERIMENTS:
+            raise ValueError(f"experiment {e.name!r} is registered twice")
+        if set(e.profiles) != set(PROFILES):
+            raise ValueError(f"experiment {e.name!r} must define the profiles {PROFILES}")
+        EXPERIMENTS[e.name] = e
+
+
+def experiment(name: str) -> Experiment:
+    return EXPERIMENTS[check_choice("experiment", name, EXPERIMENTS)]
+
+
+def config(name: str, profile: str = "quick", **overrides) -> Config:
+    """The validated configuration of experiment ``name`` at ``profile`` with ``overrides``.
+
+    Raises a ValueError naming the field and its valid values for an unknown experiment,
+    profile or parameter, a value of the wrong type, out of range, NaN or infinite, an empty
+    list, or an interval longer than the run. An override of None keeps the profile's value.
+    """
+    exp = experiment(name)
+    values = dict(exp.profiles[check_choice("profile", profile, PROFILES)])
+    values |= {k: v for k, v in overrides.items() if v is not None}
+    return build(exp.config_class, values)
+
+
+_FACTOR = knob(1, "int", lo=1, hi=1000, doc="how many times the quick budget a chapter's longer run takes")
+
+
+def longer_run(profile: str, factor, cfg: Config, keys) -> tuple[dict | None, str]:
+    """The overrides of a chapter's *longer run*: ``factor`` times each of ``keys`` of ``cfg``
+    (the updates, and the intervals or sizes that scale with them). Returns ``(overrides,
+    "")``, or ``(None, why)`` where no longer run is made: at the paper profile (its run is
+    already full length) or with a factor of 1. ``factor`` is checked first (an integer in
+    [1, 1000]), and the longer configuration is built, so that it fails before any compute."""
+    factor = check_value("longer_factor", factor, _FACTOR.metadata["knob"])
+    if check_choice("profile", profile, PROFILES) == "paper":
+        return None, "**Skipped**: the paper profile's run above is already full length."
+    if factor == 1:
+        return None, "**Skipped**: `longer_factor` is 1."
+    overrides = {k: factor * cfg[k] for k in keys}
+    cfg.replace(**overrides)
+    return overrides, ""
+
+
+def check_flag(name: str, value) -> bool:
+    """A True/False argument (``use_archive``, ``save``, ``allow_long``); the string
+    ``"False"`` is not a flag."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return value
+
+
+@dataclass
+class Result:
+    """An experiment's tables with where they came from."""
+
+    experiment: str
+    profile: str
+    config: Config
+    frames: dict[str, pd.DataFrame]
+    provenance: dict
+    source: str  # "live" or "archived"
+    stale: bool = False
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    def scale(self) -> str:
+        """The scale statement every figure carries: live/archived, profile, changes from the
+        profile, seeds, device, commit, date, wall time."""
+        note = EXPERIMENTS[self.experiment].note.get(self.profile, "")
+        seeds = self.config.get("seeds", self.config.get("seed"))
+        if "n_seeds" in self.config and seeds is not None:
+            seeds = list(range(seeds, seeds + self.config["n_seeds"]))
+        seeds = "" if seeds is None else f", seed{'s' if isinstance(seeds, list) else ''} {seeds}"
+        return (f"{self.source} run, profile '{self.profile}'" + (f" ({note})" if note else "")
+                + self.changes_from_profile() + seeds + f"; {archive.describe(self.provenance, self.source, stale=self.stale)}")
+
+    def changes_from_profile(self) -> str:
+        """Where the configuration departs from the profile's defaults (which the profile's note
+        describes): ``" with updates=30,000 (profile: 6,000)"``; empty if nowhere."""
+        defaults = EXPERIMENTS[self.experiment].defaults(self.profile).to_dict()
+
+        def fmt(v):
+            return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+
+        changed = [f"{k}={fmt(v)} (profile: {fmt(defaults.get(k))})" for k, v in self.config.to_dict().items() if defaults.get(k) != v]
+        return f" with {', '.join(changed)}" if changed else ""
+
+
+def cli_command(name: str, profile: str, cfg: Config, device: str = "cuda") -> str:
+    """The ``python -m glorot run`` command that makes this configuration on ``device``."""
+    defaults = experiment(name).defaults(profile).to_dict()
+    import json
+
+    sets = [f"--set {k}={shlex.quote(json.dumps(v))}" for k, v in cfg.to_dict().items() if defaults.get(k) != v]
+    return " ".join([f"python -m glorot run {name} --profile {profile} --device {device}", *sets])
+
+
+def checkpoint_dir(name: str, profile: str, cfg: Config) -> Path:
+    """Where a run of this configuration checkpoints."""
+    return CHECKPOINT_ROOT / name / f"{profile}-{archive.config_key(cfg.to_dict())}"
+
+
+def estimate(name: str, cfg: Config, device: str) -> budget.Estimate | None:
+    """The predicted wall time of a training experiment on ``device`` (None: nothing trained)."""
+    exp = experiment(name)
+    if exp.stages is None:
+        return None
+    with cpu_threads(_threads(exp, cfg, device)):
+        return budget.estimate(exp.stages(cfg), device)
+
+
+def _threads(exp: Experiment, cfg: Config, device: str) -> int | None:
+    if torch.device(device).type != "cpu":
+        return None
+    return cfg.get("cpu_threads") or exp.cpu_threads
+
+
+def run(name: str, profile: str = "quick", device: str = "cpu", use_archive: bool = True, save: bool = False,
+        allow_long: bool = False, **overrides) -> Result:
+    """Run (or load from the archive) experiment ``name`` at ``profile`` on ``device``.
+
+    Everything is validated first. With ``use_archive`` a stored run of exactly this
+    configuration is returned, verified (:func:`glorot.archive.load`). Otherwise a training
+    experiment's wall time is estimated and printed; above 30 minutes it is refused unless
+    ``allow_long`` (the message gives the command for a GPU). The run checkpoints under
+    :data:`CHECKPOINT_ROOT` and resumes from there after an interruption; with ``save`` it is
+    stored in the archive.
+    """
+    exp = experiment(name)
+    cfg = config(name, profile, **overrides)
+    device = check_device(device)
+    use_archive, save, allow_long = (check_flag(n, v) for n, v in
+                                     (("use_archive", use_archive), ("save", save), ("allow_long", allow_long)))
+    if use_archive:
+        hit = archive.load(name, profile, cfg.to_dict())
+        if hit is not None:
+            return Result(name, profile, cfg, hit.frames, hit.provenance, "archived", stale=hit.stale)
+    est = estimate(name, cfg, device)
+    if est is not None:
+        print(f"{name} (profile {profile}): {est.describe()}", flush=True)
+        if est.too_long and not allow_long:
+            raise ConfigError(
+                f"{name} at profile {profile!r} would take about {budget.format_seconds(est.seconds)} on {device}, over the "
+                f"{budget.LIMIT_S // 60}-minute limit of an unasked run. Run it on a GPU: `{cli_command(name, profile, cfg)}`; "
+                f"or allow it here with allow_long=True (CLI --allow-long, papermill -p allow_long True).")
+    ckpt = checkpoint_dir(name, profile, cfg)
+    data_files = exp.data_files(cfg) if exp.data_files else []
+    with cpu_threads(_threads(exp, cfg, device)):  # inside, so that the provenance's device names the threads used
+        t0 = time.perf_counter()
+        frames = exp.runner(cfg, device, ckpt)
+        prov = archive.provenance(cfg.to_dict(), device, time.perf_counter() - t0, module=exp.module, data_files=data_files)
+        prov |= {"experiment": name, "profile": profile}
+    if est is not None:
+        prov["estimated_wall_time_s"] = round(est.seconds, 1)
+    if save:
+        archive.save(name, profile, cfg.to_dict(), frames, prov)
+    if ckpt.exists():
+        shutil.rmtree(ckpt)
+    return Result(name, profile, cfg, frames, prov, "live")
