@@ -24,6 +24,7 @@ activation = "tanh"
 init = "standard"
 device = "cpu"
 use_archive = True
+allow_long = False  # run even where the estimate is over 30 minutes on this device
 
 # %%
 import inspect
@@ -33,12 +34,13 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from glorot import data, experiments, nets, plots, shapeset
-from glorot.validation import check_choice
+from glorot.validation import check_choice, check_device
 
 freq_cfg = experiments.config("shapeset_frequencies", profile, seed=seed)
 check_choice("activation", activation, nets.ACTIVATIONS)
 check_choice("init", init, nets.INITS)
-device = experiments.check_device(device)
+device = check_device(device)
+experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 pd.set_option("display.precision", 4)
 
 # %% [markdown]
@@ -86,7 +88,7 @@ plt.show()
 # shapes (a second object given up after 50 tries).
 
 # %%
-freq_result = experiments.run("shapeset_frequencies", profile, device=device, use_archive=use_archive, seed=seed)
+freq_result = experiments.run("shapeset_frequencies", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed)
 freq, summary = freq_result["frequencies"], freq_result["summary"].iloc[0]
 display(freq.round(5))
 fig = plots.class_frequencies(freq, scale=freq_result.scale())
@@ -142,7 +144,7 @@ display(pd.DataFrame(rows).set_index("dataset"))
 
 # %%
 sizes = [shapeset.INPUT_DIM] + [1000] * 5 + [shapeset.N_CLASSES]
-net = nets.MLPStack(sizes, activations=activation, inits=init, lrs=0.01, seeds=seed)
+net = nets.MLPStack(sizes, activations=activation, inits=init, learning_rates=0.01, seeds=seed)
 print(f"layer sizes {sizes}: {net.n_parameters:,} parameters; activation {activation}, {init} initialization")
 for i, W in enumerate(net.weights):
     a = nets.init_bound(init, W.shape[1], W.shape[2])

@@ -34,6 +34,7 @@ compare_with = "softsign"
 seed = 0
 device = "cpu"
 use_archive = True
+allow_long = False  # run even where the estimate is over 30 minutes on this device
 longer_factor = 5
 
 # %% [markdown]
@@ -47,19 +48,21 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-import glorot.dynamics  # noqa: F401 (registers the experiments of this chapter)
-from glorot import dynamics, experiments, plots_dynamics
+from glorot import experiments, plots_dynamics, probes
+from glorot.experiments import saturation
+from glorot.validation import check_device
 
 sig_cfg = experiments.config("sigmoid_saturation", profile, seed=seed)
 sat_cfg = experiments.config("activation_saturation", profile, activations=[activation, compare_with], seed=seed)
-device = experiments.check_device(device)
+device = check_device(device)
+experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 longer_keys = ("updates", "probe_every", "eval_every")  # scaled together, so each run keeps its number of probes
 sig_longer, skipped = experiments.longer_run(profile, longer_factor, sig_cfg, longer_keys)
 sat_longer, _ = experiments.longer_run(profile, longer_factor, sat_cfg, longer_keys)
 pd.set_option("display.precision", 4)
 print(f"profile {profile!r}: sigmoid networks of depth {sig_cfg['depths']}, width {sig_cfg['width']}, "
-      f"{sig_cfg['updates']:,} updates at learning rate {sig_cfg['lr']:g}; {activation} and {compare_with}, depth "
-      f"{sat_cfg['depth']}, {sat_cfg['updates']:,} updates at learning rates {sat_cfg['lrs']}")
+      f"{sig_cfg['updates']:,} updates at learning rate {sig_cfg['learning_rates'][0]:g}; {activation} and {compare_with}, depth "
+      f"{sat_cfg['depth']}, {sat_cfg['updates']:,} updates at learning rates {list(sat_cfg['learning_rates'])}")
 
 # %% [markdown]
 # ## Watching a network learn
@@ -78,7 +81,7 @@ print(f"profile {profile!r}: sigmoid networks of depth {sig_cfg['depths']}, widt
 # with bit-identical weights to a run without any.
 
 # %%
-print(inspect.getsource(dynamics.DynamicsProbe.__call__))
+print(inspect.getsource(probes.DynamicsProbe.__call__))
 
 # %% [markdown]
 # ## Figure 2: the sigmoid's top layer
@@ -99,11 +102,11 @@ print(inspect.getsource(dynamics.DynamicsProbe.__call__))
 # sigmoid network side by side on the same stream of examples.
 
 # %%
-sig = experiments.run("sigmoid_saturation", profile, device=device, use_archive=use_archive, seed=seed)
+sig = experiments.run("sigmoid_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed)
 sig_stats = sig["stats"]
 sig_scale = (sig.scale() + f"; {sig_cfg['updates']:,} updates = {sig_cfg['updates'] / 20000:g} epochs, seed {seed}; "
              "paper: width 1000, ~140 epochs (2.8M updates), learning rate chosen on validation (not given)")
-events = dynamics.top_layer_events(sig_stats)
+events = saturation.top_layer_events(sig_stats)
 fig = plots_dynamics.fig2_sigmoid(sig_stats, events, scale=sig_scale)
 plt.show()
 
@@ -167,7 +170,7 @@ display(Markdown(
 # the image, $W(h - \mathbb{E}[h])$:
 
 # %%
-print(inspect.getsource(dynamics.output_decomposition))
+print(inspect.getsource(probes.output_decomposition))
 
 # %%
 out = sig["output"]
@@ -223,7 +226,7 @@ display(Markdown(
 # the same minibatches.
 
 # %%
-sat = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive,
+sat = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                       activations=[activation, compare_with], seed=seed)
 sat_stats = sat["stats"]
 sat_scale = (sat.scale() + f"; {sat_cfg['updates']:,} updates = {sat_cfg['updates'] / 20000:g} epochs, seed {seed}; "
@@ -232,9 +235,9 @@ fig = plots_dynamics.fig3_percentiles(sat_stats, saturation=True, scale=sat_scal
 plt.show()
 
 # %%
-order = dynamics.saturation_order(sat_stats, level=0.5)
-p98 = dynamics.saturation_order(sat_stats, level=0.99, column="p98")
-p95 = dynamics.saturation_order(sat_stats, level=0.95, column="p98")
+order = saturation.saturation_order(sat_stats, level=0.5)
+p98 = saturation.saturation_order(sat_stats, level=0.99, column="p98")
+p95 = saturation.saturation_order(sat_stats, level=0.95, column="p98")
 display(pd.concat({"saturated share > 0.5: first update": order.pivot(index="layer", columns="activation", values="update"),
                    "98th percentile > 0.95: first update": p95.pivot(index="layer", columns="activation", values="update"),
                    "98th percentile > 0.99: first update": p98.pivot(index="layer", columns="activation", values="update"),
@@ -281,7 +284,7 @@ display(Markdown(
 hist = sat["hist"]
 fig = plots_dynamics.fig4_histograms(hist, scale=sat_scale, order=(activation, compare_with))
 plt.show()
-modes = dynamics.histogram_modes(hist[hist["update"] == hist["update"].max()])
+modes = saturation.histogram_modes(hist[hist["update"] == hist["update"].max()])
 display(modes.round(3))
 m = modes.set_index(["activation", "layer"])
 display(Markdown(
@@ -313,22 +316,22 @@ sig_long = sat_long = None
 if sig_longer is None:
     display(Markdown(skipped))
 else:
-    sig_long = experiments.run("sigmoid_saturation", profile, device=device, use_archive=use_archive, seed=seed, **sig_longer)
+    sig_long = experiments.run("sigmoid_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed, **sig_longer)
     sig_long_scale = f"{sig_long.scale()}; {sig_long.config['updates']:,} updates = {sig_long.config['updates'] / 20000:g} epochs"
-    events_long = dynamics.top_layer_events(sig_long["stats"])
+    events_long = saturation.top_layer_events(sig_long["stats"])
     fig = plots_dynamics.fig2_sigmoid(sig_long["stats"], events_long, scale=sig_long_scale)
     plt.show()
     display(events_long.round(4))
 
 # %%
 if sig_long is not None:
-    sat_long = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive,
+    sat_long = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                                activations=[activation, compare_with], seed=seed, **sat_longer)
     sat_long_scale = f"{sat_long.scale()}; {sat_long.config['updates']:,} updates = {sat_long.config['updates'] / 20000:g} epochs"
     fig = plots_dynamics.fig3_percentiles(sat_long["stats"], saturation=True, scale=sat_long_scale)
     plt.show()
-    order_long = dynamics.saturation_order(sat_long["stats"], level=0.5)
-    p95_long = dynamics.saturation_order(sat_long["stats"], level=0.95, column="p98")
+    order_long = saturation.saturation_order(sat_long["stats"], level=0.5)
+    p95_long = saturation.saturation_order(sat_long["stats"], level=0.95, column="p98")
     final_long = order_long.pivot(index="layer", columns="activation", values="final")
     l4, l5 = events_long.set_index("depth").loc[4], events_long.set_index("depth").loc[5]
     long_err = sig_long["curves"].sort_values("update").groupby("depth")["error"].last()

@@ -39,6 +39,7 @@ activation = "tanh"
 seed = 0
 device = "cpu"
 use_archive = True
+allow_long = False  # run even where the estimate is over 30 minutes on this device
 longer_factor = 5
 
 # %% [markdown]
@@ -52,12 +53,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-import glorot.cost_surface  # noqa: F401 (registers the experiments of this chapter)
-from glorot import cost_surface, experiments, nets, plots_dynamics, stats
+from glorot import experiments, nets, plots_dynamics, stats
+from glorot.experiments import cost
+from glorot.validation import check_device
 
 surface_cfg = experiments.config("cost_surface", profile, activation=activation, seed=seed)
 compare_cfg = experiments.config("cost_comparison", profile, activation=activation, seed=seed)
-device = experiments.check_device(device)
+device = check_device(device)
+experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 longer, skipped = experiments.longer_run(profile, longer_factor, compare_cfg, ("updates", "probe_every", "eval_every"))
 pd.set_option("display.precision", 4)
 print(f"profile {profile!r}: surface of a {surface_cfg['n_in']}-{surface_cfg['n_hidden']}-{surface_cfg['n_out']} "
@@ -100,10 +103,10 @@ print(inspect.getsource(nets._quadratic_delta))
 # come from the same forward pass and eqs. (2)–(3) that train every network of the book.
 
 # %%
-print(inspect.getsource(cost_surface._grid_stack))
+print(inspect.getsource(cost._grid_stack))
 
 # %%
-surf_result = experiments.run("cost_surface", profile, device=device, use_archive=use_archive, activation=activation, seed=seed)
+surf_result = experiments.run("cost_surface", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation, seed=seed)
 surf = surf_result["surface"]
 scale = surf_result.scale() + "; paper: sizes, weights and sample not stated"
 fig = plots_dynamics.fig5_surfaces(surf, scale=scale)
@@ -178,11 +181,11 @@ display(Markdown(
 # Figure 5 as the training examples meet it.
 
 # %%
-cmp_result = experiments.run("cost_comparison", profile, device=device, use_archive=use_archive, activation=activation, seed=seed)
+cmp_result = experiments.run("cost_comparison", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation, seed=seed)
 curves, outgrad = cmp_result["curves"], cmp_result["outgrad"]
 cmp_scale = (cmp_result.scale() + f"; {compare_cfg['updates']:,} updates = {compare_cfg['updates'] / 20000:g} epochs "
              f"of 20k; paper: width 1000, learning rate chosen on validation after 5M updates, no curve shown")
-table, best = cost_surface.chosen_on_validation(curves)
+table, best = cost.chosen_on_validation(curves)
 display((100 * table).round(2).rename(columns=lambda c: f"{c} error (%)"))
 fig = plots_dynamics.cost_curves(curves, best, scale=cmp_scale)
 plt.show()
@@ -200,7 +203,7 @@ verdict = ("a difference the two-proportion z-test of Table 1 calls significant 
            else "a difference the two-proportion z-test of Table 1 does not call significant at p = 0.005")
 display(Markdown(
     f"**Cross-entropy against quadratic cost on Shapeset** ({compare_cfg['depth']} hidden layer of "
-    f"{compare_cfg['width']} {activation} units, learning rates {compare_cfg['lrs']} for each cost). With the learning "
+    f"{compare_cfg['width']} {activation} units, learning rates {list(compare_cfg['learning_rates'])} for each cost). With the learning "
     f"rate chosen on validation error (cross-entropy {b.loc['cross_entropy', 'lr']:g}, quadratic "
     f"{b.loc['quadratic', 'lr']:g}), the test error after {compare_cfg['updates']:,} updates is "
     f"{100 * b.loc['cross_entropy', 'test']:.1f}% with the cross-entropy and {100 * b.loc['quadratic', 'test']:.1f}% with "
@@ -226,11 +229,11 @@ display(Markdown(
 if longer is None:
     display(Markdown(skipped))
 else:
-    cmp_long = experiments.run("cost_comparison", profile, device=device, use_archive=use_archive, activation=activation,
+    cmp_long = experiments.run("cost_comparison", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation,
                                seed=seed, **longer)
     long_curves = cmp_long["curves"]
     long_scale = f"{cmp_long.scale()}; {cmp_long.config['updates']:,} updates = {cmp_long.config['updates'] / 20000:g} epochs"
-    long_table, long_best = cost_surface.chosen_on_validation(long_curves)
+    long_table, long_best = cost.chosen_on_validation(long_curves)
     display((100 * long_table).round(2).rename(columns=lambda c: f"{c} error (%)"))
     fig = plots_dynamics.cost_curves(long_curves, long_best, scale=long_scale)
     long_best = long_best.set_index("cost_fn")

@@ -28,6 +28,7 @@ dataset = "shapeset"
 seed = 0
 device = "cpu"
 use_archive = True
+allow_long = False  # run even where the estimate is over 30 minutes on this device
 weight_grad_batch_size = 10
 
 # %% [markdown]
@@ -42,11 +43,13 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from glorot import experiments, nets, plots, probes
+from glorot.validation import check_device
 
 init_cfg = experiments.config("init_statistics", profile, activation=activation, dataset=dataset, seed=seed,
                               weight_grad_batch_size=weight_grad_batch_size)
 var_cfg = experiments.config("variance_propagation", profile, seed=seed)
-device = experiments.check_device(device)
+device = check_device(device)
+experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 pd.set_option("display.precision", 4)
 print(f"profile {profile!r}: {init_cfg['depth']} hidden layers of {init_cfg['width']} {activation} units, "
       f"{init_cfg['n_examples']} {dataset} test examples")
@@ -95,7 +98,7 @@ print(inspect.getsource(nets.MLPStack.weight_grads))
 # standard initialization, eq. 15).
 
 # %%
-var_result = experiments.run("variance_propagation", profile, device=device, use_archive=use_archive, seed=seed)
+var_result = experiments.run("variance_propagation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed)
 variance = var_result["variance"]
 display(variance.round(6))
 fig = plots.variance_check(variance, scale=var_result.scale())
@@ -158,7 +161,7 @@ display(n_var.round(4))
 # does not give, so compare shapes and ranges first.
 
 # %%
-init_result = experiments.run("init_statistics", profile, device=device, use_archive=use_archive,
+init_result = experiments.run("init_statistics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                               activation=activation, dataset=dataset, seed=seed,
                               weight_grad_batch_size=weight_grad_batch_size)
 hist, stats = init_result["hist"], init_result["stats"]

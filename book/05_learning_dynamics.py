@@ -41,6 +41,7 @@ activation = "tanh"
 seed = 0
 device = "cpu"
 use_archive = True
+allow_long = False  # run even where the estimate is over 30 minutes on this device
 longer_factor = 5
 
 # %% [markdown]
@@ -54,16 +55,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-import glorot.dynamics  # noqa: F401 (registers the experiments of this chapter)
-from glorot import dynamics, experiments, plots_dynamics, probes
+from glorot import experiments, plots_dynamics, probes
+from glorot.experiments import gradients, saturation
+from glorot.validation import check_device
 
 grad_cfg = experiments.config("gradient_dynamics", profile, activation=activation, seed=seed)
 soft_cfg = experiments.config("activation_saturation", profile, seed=seed)
-device = experiments.check_device(device)
+device = check_device(device)
+experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 longer, skipped = experiments.longer_run(profile, longer_factor, grad_cfg, ("updates", "probe_every", "eval_every"))
 pd.set_option("display.precision", 4)
 print(f"profile {profile!r}: {grad_cfg['depth']} hidden layers of {grad_cfg['width']} {activation} units, inits "
-      f"{grad_cfg['inits']}, {grad_cfg['updates']:,} updates at learning rates {grad_cfg['lrs']}; probed every "
+      f"{grad_cfg['inits']}, {grad_cfg['updates']:,} updates at learning rates {list(grad_cfg['learning_rates'])}; probed every "
       f"{grad_cfg['early_probe_every']} updates for the first {grad_cfg['early_updates']:,}, then every "
       f"{grad_cfg['probe_every']:,}")
 
@@ -81,7 +84,7 @@ print(f"profile {profile!r}: {grad_cfg['depth']} hidden layers of {grad_cfg['wid
 print(inspect.getsource(probes.layer_values))
 
 # %%
-res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, activation=activation, seed=seed)
+res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation, seed=seed)
 stats = res["stats"]
 scale = (res.scale() + f"; {grad_cfg['updates']:,} updates = {grad_cfg['updates'] / 20000:g} epochs, seed {seed}; "
          "paper: width 1000, ~95 epochs (1.9M updates), learning rates chosen on validation (not given)")
@@ -99,10 +102,10 @@ scale = (res.scale() + f"; {grad_cfg['updates']:,} updates = {grad_cfg['updates'
 early = grad_cfg["early_updates"]
 fig = plots_dynamics.backprop_variance(stats, max_update=early, scale=scale)
 plt.show()
-ratio = dynamics.gradient_ratio(stats)
+ratio = gradients.gradient_ratio(stats)
 fig = plots_dynamics.variance_factor(ratio, scale=scale)
 plt.show()
-rev = dynamics.reversal_update(ratio)
+rev = gradients.reversal_update(ratio)
 display(ratio.pivot(index="update", columns="init", values=["factor_per_layer", "ratio_first_to_top"]).iloc[::4].round(3))
 display(rev.round(4))
 
@@ -195,7 +198,7 @@ display(Markdown(
 # bottom panel, loaded from its own archived run and cut to the same number of updates).
 
 # %%
-soft = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, seed=seed)
+soft = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed)
 soft_stats = soft["stats"]
 act = stats[stats["quantity"] == "activation"]
 panels = {f"{activation}, normalized init (Fig. 10)": act[act["init"] == "normalized"],
@@ -209,10 +212,10 @@ plt.show()
 # %%
 # the softsign run is longer: compare over the same number of updates
 soft_act = soft_stats[(soft_stats["activation"] == "softsign") & (soft_stats["update"] <= grad_cfg["updates"])]
-order = pd.concat([dynamics.saturation_order(act, level=0.5, by=("init",)).assign(network=lambda d: activation + ", " + d["init"]),
-                   dynamics.saturation_order(soft_act, level=0.5).assign(network="softsign, standard")])
-settle = pd.concat([dynamics.settle_update(act, by=("init",)).assign(network=lambda d: activation + ", " + d["init"]),
-                    dynamics.settle_update(soft_act).assign(network="softsign, standard")])
+order = pd.concat([saturation.saturation_order(act, level=0.5, by=("init",)).assign(network=lambda d: activation + ", " + d["init"]),
+                   saturation.saturation_order(soft_act, level=0.5).assign(network="softsign, standard")])
+settle = pd.concat([saturation.settle_update(act, by=("init",)).assign(network=lambda d: activation + ", " + d["init"]),
+                    saturation.settle_update(soft_act).assign(network="softsign, standard")])
 final = order.pivot(index="layer", columns="network", values="final")
 first = settle.pivot(index="layer", columns="network", values="update")
 display(pd.concat({"% saturated units at the end": (100 * final).round(1),
@@ -257,12 +260,12 @@ long_res = None
 if longer is None:
     display(Markdown(skipped))
 else:
-    long_res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, activation=activation,
+    long_res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation,
                                seed=seed, **longer)
     long_stats = long_res["stats"]
     long_scale = (f"{long_res.scale()}; {long_res.config['updates']:,} updates = "
                   f"{long_res.config['updates'] / 20000:g} epochs")
-    long_ratio = dynamics.gradient_ratio(long_stats)
+    long_ratio = gradients.gradient_ratio(long_stats)
     fig = plots_dynamics.variance_factor(long_ratio, scale=long_scale)
     plt.show()
     fig = plots_dynamics.fig9_weight_gradients(long_stats, scale=long_scale)
@@ -270,7 +273,7 @@ else:
 
 # %%
 if long_res is not None:
-    lr_ = dynamics.reversal_update(long_ratio).set_index("init")
+    lr_ = gradients.reversal_update(long_ratio).set_index("init")
     long_wg = long_stats[long_stats["quantity"] == "weight_grad"]
     long_sp = long_wg.pivot_table(index=["init", "update"], columns="layer", values="std")
     long_sp = long_sp.max(axis=1) / long_sp.min(axis=1)

@@ -41,6 +41,7 @@
 profile = "quick"
 device = "cpu"
 use_archive = True
+allow_long = False  # run even where the estimate is over 30 minutes on this device
 n_seeds = None
 pretrain_activation = "tanh"
 pretrain_noise = 0.25
@@ -60,15 +61,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from glorot import data, error_curves, experiments, plots_errors, pretrain, stats
+from glorot import data, experiments, paper, plots_errors, pretrain, stats
+from glorot.experiments import error_curves
+from glorot.validation import check_device
 
-device = experiments.check_device(device)
+device = check_device(device)
+experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 shapeset_cfg = experiments.config("shapeset_curves", profile, n_seeds=n_seeds, pretrain_activation=pretrain_activation,
                                   pretrain_noise=pretrain_noise)
 finite_cfgs = {ds: experiments.config("finite_curves", profile, dataset=ds, n_seeds=n_seeds) for ds in finite_datasets}
 if substitute_dataset:
     substitute_cfg = experiments.config("finite_curves", profile, dataset=substitute_dataset, n_seeds=n_seeds)
-    error_curves.check_data(substitute_dataset)
+    data.check_data(substitute_dataset)
 svm_cfg = experiments.config("svm_baseline", profile)
 longer_overrides, skipped = experiments.longer_run(profile, longer_factor, shapeset_cfg,
                                                    ("updates", "eval_every", "pretrain_updates_per_layer"))
@@ -80,7 +84,7 @@ if longer_overrides is not None:
 present = {ds: data.available(ds) for ds in finite_datasets}
 pd.set_option("display.precision", 4)
 print(f"profile {profile!r} on {device}: Shapeset networks of {shapeset_cfg['width']} units per hidden layer, "
-      f"{shapeset_cfg['updates']:,} updates of 10 examples, learning rates {shapeset_cfg['lrs']}, {shapeset_cfg['n_seeds']} seeds")
+      f"{shapeset_cfg['updates']:,} updates of 10 examples, learning rates {list(shapeset_cfg['learning_rates'])}, {shapeset_cfg['n_seeds']} seeds")
 for ds in finite_datasets:
     print(f"  {ds}: {'present, will be run' if present[ds] else 'absent, not run'}")
 if substitute_dataset:
@@ -104,13 +108,13 @@ if substitute_dataset:
 print(inspect.getsource(error_curves.choose_learning_rates))
 
 # %%
-shapeset = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, n_seeds=n_seeds,
+shapeset = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, n_seeds=n_seeds,
                            pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise)
 threads = int(shapeset["meta"].set_index("key").loc["torch_threads_during_training", "value"])
 shapeset_scale = (f"{shapeset.scale()}; training used {threads} torch thread(s); Shapeset validation "
                   f"{shapeset_cfg['n_valid']:,} and test {shapeset_cfg['n_test']:,} examples (fixed seeds)")
 search = shapeset["search"]
-labels = {k: c.label for k, c in error_curves.CONFIGURATIONS.items()}
+labels = {k: c.label for k, c in paper.CONFIGURATIONS.items()}
 grid = search.assign(configuration=search["config"].map(labels),
                      cell=[("diverged" if d else f"{100 * v:.1f}") + (" ←" if c else "")
                            for d, v, c in zip(search["diverged"], search["valid_error"], search["chosen"])])
@@ -133,7 +137,7 @@ display(Markdown(
     + (f"Chosen at the edge of the grid (a wider grid might do better): {', '.join(edge)}. " if edge else
        "No other chosen rate lies at the edge of the grid. " if ties else "No chosen rate lies at the edge of the grid. ")
     + f"The paper chose on validation error after 5M updates with an unstated grid; ours after "
-      f"{shapeset_cfg['updates']:,} updates (the curves' budget) on the grid {shapeset_cfg['lrs']}. {shapeset_scale}."
+      f"{shapeset_cfg['updates']:,} updates (the curves' budget) on the grid {list(shapeset_cfg['learning_rates'])}. {shapeset_scale}."
 ))
 
 # %% [markdown]
@@ -150,7 +154,7 @@ display(Markdown(
 display(pd.DataFrame([{"curve": c.label, "activation": c.activation or f"{pretrain_activation} (pretrain_activation)",
                        "initialization": "normalized (eq. 16)" if c.init == "normalized" else "standard (eq. 1)",
                        "hidden layers": c.depth, "pre-trained": c.pretrained}
-                      for c in (error_curves.CONFIGURATIONS[k] for k in shapeset_cfg["configurations"])]).set_index("curve"))
+                      for c in (paper.CONFIGURATIONS[k] for k in shapeset_cfg["configurations"])]).set_index("curve"))
 
 # %% [markdown]
 # ### The pre-trained network
@@ -194,23 +198,23 @@ display(Markdown(
 # %%
 curves = shapeset["curves"]
 fig = plots_errors.error_curves(curves, f"Shapeset-3x2, {shapeset_cfg['width']} units per layer ({profile} profile)",
-                                paper_final=error_curves.PAPER_FIG11_FINAL, scale=shapeset_scale)
+                                paper_final=paper.PAPER_FIG11_FINAL, scale=shapeset_scale)
 plt.show()
 final = shapeset["final"]
 fin = final.groupby("config")["test_error"].agg(["mean", "std", "count"])
-_, y_test = experiments.examples("shapeset", shapeset_cfg["n_test"], "test")
+_, y_test = data.examples("shapeset", shapeset_cfg["n_test"], "test")
 majority_error = 1 - float(y_test.bincount(minlength=9).max()) / len(y_test)
 plateau = [k for k in fin.index if abs(fin.loc[k, "mean"] - majority_error) < 0.01]
 order = fin.sort_values("mean", ascending=False).index
-paper_order = [k for k in sorted(error_curves.PAPER_FIG11_FINAL, key=error_curves.PAPER_FIG11_FINAL.get, reverse=True)
+paper_order = [k for k in sorted(paper.PAPER_FIG11_FINAL, key=paper.PAPER_FIG11_FINAL.get, reverse=True)
                if k in fin.index]
 display(Markdown(
     f"**Figure 11 (ours)**, test error on {shapeset_cfg['n_test']:,} fixed held-out Shapeset examples after "
     f"{shapeset_cfg['updates']:,} updates ({10 * shapeset_cfg['updates']:.0e} examples; the paper's x axis ends at "
     f"2.5e+07), mean over {int(fin['count'].min())} seeds at each configuration's chosen rate: "
     + "; ".join(f"{labels[k]} {100 * fin.loc[k, 'mean']:.1f}% (paper "
-                + (f"≈{error_curves.PAPER_FIG11_FINAL[k]:g}%, read off the figure" if k in error_curves.PAPER_FIG11_READ_OFF
-                   else f"{error_curves.PAPER_FIG11_FINAL[k]:g}%") + ")" for k in order)
+                + (f"≈{paper.PAPER_FIG11_FINAL[k]:g}%, read off the figure" if k in paper.PAPER_FIG11_READ_OFF
+                   else f"{paper.PAPER_FIG11_FINAL[k]:g}%") + ")" for k in order)
     + f". Our order from worst to best: {', '.join(labels[k] for k in order)}; the paper's: "
     f"{', '.join(labels[k] for k in paper_order)}. Ours is the first {100 * shapeset_cfg['updates'] / 2_500_000:.2g}% "
     f"of the paper's training at a tenth of its width, so compare orderings and early slopes, not final levels. "
@@ -236,7 +240,7 @@ display(Markdown(
 finite = {}
 for ds in finite_datasets:
     if present[ds]:
-        finite[ds] = experiments.run("finite_curves", profile, device=device, use_archive=use_archive, dataset=ds,
+        finite[ds] = experiments.run("finite_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, dataset=ds,
                                      n_seeds=n_seeds)
     else:
         display(Markdown(f"**{ds}: not run, data absent.** {data.how_to_get(ds)} Then run "
@@ -244,7 +248,7 @@ for ds in finite_datasets:
                          f"(or re-execute this chapter)."))
 for ds, res in finite.items():
     fig = plots_errors.error_curves(res["curves"], f"{ds}, {finite_cfgs[ds]['width']} units per layer ({profile} profile)",
-                                    paper_final={k: v[ds] for k, v in error_curves.PAPER_TABLE1.items()}, scale=res.scale())
+                                    paper_final={k: v[ds] for k, v in paper.PAPER_TABLE1.items()}, scale=res.scale())
     plt.show()
 
 # %% [markdown]
@@ -257,7 +261,7 @@ for ds, res in finite.items():
 
 # %%
 if substitute_dataset:
-    substitute = experiments.run("finite_curves", profile, device=device, use_archive=use_archive, dataset=substitute_dataset,
+    substitute = experiments.run("finite_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, dataset=substitute_dataset,
                                  n_seeds=n_seeds)
     sub_scale = f"{substitute.scale()}; {data.load(substitute_dataset).description}"
     fig = plots_errors.error_curves(substitute["curves"], f"{substitute_dataset} (NOT the paper's MNIST), "
@@ -294,7 +298,7 @@ if substitute_dataset:
 print(inspect.getsource(stats.two_proportion_z_test))
 
 # %%
-columns = dict(error_curves.TABLE1_COLUMNS)
+columns = dict(paper.TABLE1_COLUMNS)
 finals = {"shapeset": final} | {ds: (finite[ds]["final"] if ds in finite else None) for ds in columns if ds != "shapeset"}
 not_run = {ds: "data absent" for ds in columns if ds != "shapeset" and ds not in finite}
 for ds in columns:
@@ -309,7 +313,7 @@ display(Markdown(plots_errors.table1_markdown(table, columns, not_run)))
 # %%
 ours = table[table["n_seeds"] > 0]
 lr_table = ours.assign(configuration=ours["label"]).pivot(index="configuration", columns="dataset", values="lr")
-display(lr_table.reindex(list(error_curves.TABLE1_ROWS.values())).rename(columns=columns))
+display(lr_table.reindex(list(paper.TABLE1_ROWS.values())).rename(columns=columns))
 sh = table[table["dataset"] == "shapeset"].set_index("row")
 display(Markdown(
     f"**Table 1 (ours beside the paper's)**: test error (%), mean ± sd over {int(sh['n_seeds'].max())} seeds at the "
@@ -366,7 +370,7 @@ display(Markdown(
 # sample size, and this CPU is shared: the `quick` profile uses a few thousand examples.
 
 # %%
-svm = experiments.run("svm_baseline", profile, device=device, use_archive=use_archive)
+svm = experiments.run("svm_baseline", profile, device=device, use_archive=use_archive, allow_long=allow_long)
 grid_svm = svm["svm"].pivot(index="C", columns="gamma_factor", values="valid_error")
 display((100 * grid_svm).round(2).rename_axis(columns="γ / γ_scale"))
 summary = svm["summary"]
@@ -391,13 +395,13 @@ longer = None
 if longer_overrides is None:
     display(Markdown(skipped))
 else:
-    longer = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, n_seeds=n_seeds,
+    longer = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, n_seeds=n_seeds,
                              pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise, checkpoint=True,
                              **longer_overrides)
     longer_scale = f"{longer.scale()}; Shapeset validation {longer_cfg['n_valid']:,} and test {longer_cfg['n_test']:,} examples"
     fig = plots_errors.error_curves(longer["curves"], f"Shapeset-3x2, {longer_cfg['width']} units per layer, "
                                     f"{longer_cfg['updates']:,} updates ({profile} profile x {longer_factor})",
-                                    paper_final=error_curves.PAPER_FIG11_FINAL, scale=longer_scale)
+                                    paper_final=paper.PAPER_FIG11_FINAL, scale=longer_scale)
     plt.show()
 
 # %%
@@ -411,7 +415,7 @@ if longer is not None:
         f"{longer_cfg['updates']:,} updates (%)": [f"{100 * fin_long.loc[k, 'mean']:.2f} ± {100 * fin_long.loc[k, 'std']:.2f}"
                                                    for k in fin_long.index],
         "chosen lr (longer)": [lr_long.get(k) for k in fin_long.index],
-        "paper (%)": [("≈" if k in error_curves.PAPER_FIG11_READ_OFF else "") + f"{error_curves.PAPER_FIG11_FINAL[k]:g}"
+        "paper (%)": [("≈" if k in paper.PAPER_FIG11_READ_OFF else "") + f"{paper.PAPER_FIG11_FINAL[k]:g}"
                       for k in fin_long.index],
     }).set_index("configuration").loc[[labels[k] for k in fin_long["mean"].sort_values(ascending=False).index]]
     display(both)
@@ -434,7 +438,7 @@ if longer is not None:
 
 # %%
 if longer is not None:
-    svm_longer = experiments.run("svm_baseline", profile, device=device, use_archive=use_archive, **svm_longer_overrides)
+    svm_longer = experiments.run("svm_baseline", profile, device=device, use_archive=use_archive, allow_long=allow_long, **svm_longer_overrides)
     display((100 * svm_longer["svm"].pivot(index="C", columns="gamma_factor", values="valid_error")).round(2)
             .rename_axis(columns="γ / γ_scale"))
     display(Markdown(plots_errors.svm_markdown(svm_longer)))
@@ -468,10 +472,10 @@ for name, cfg in [("shapeset_curves", experiments.config("shapeset_curves", "pap
                   ("svm_baseline", experiments.config("svm_baseline", "paper"))]:
     extra = f" --set dataset={cfg['dataset']}" if name == "finite_curves" else ""
     if "configurations" in cfg:
-        models = len(cfg["configurations"]) * (len(cfg["lrs"]) + cfg["n_seeds"] - 1)
+        models = len(cfg["configurations"]) * (len(cfg["learning_rates"]) + cfg["n_seeds"] - 1)
         cost = f"{models} networks of width {cfg['width']} x {cfg['updates']:,} updates = {models * cfg['updates']:.2e} model-updates"
     else:
-        cost = f"SVM on {cfg['n_train']:,} examples; {len(cfg['lrs'])} networks x {cfg['updates']:,} updates"
+        cost = f"SVM on {cfg['n_train']:,} examples; {len(cfg['learning_rates'])} networks x {cfg['updates']:,} updates"
     print(f"python -m glorot run {name} --profile paper --device cuda{extra}\n    # {cost}")
 
 # %% [markdown]

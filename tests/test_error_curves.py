@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from glorot import data, error_curves, experiments, plots_errors, stats
+from glorot import data, experiments, paper, plots_errors, stats
+from glorot.experiments import error_curves, registry
 
 SMALL = dict(configurations=["tanh", "tanh-N", "pretraining"], width=8, updates=40, eval_every=20, n_valid=60, n_test=80,
              pretrain_updates_per_layer=5)
@@ -23,9 +24,9 @@ def test_experiments_are_registered_with_three_profiles(name):
 
 def test_paper_profile_has_the_papers_width_and_budget():
     cfg = experiments.config("shapeset_curves", "paper")
-    assert cfg["width"] == 1000 and cfg["updates"] * 10 == error_curves.PAPER_EXAMPLES
-    assert cfg["configurations"] == list(error_curves.CONFIGURATIONS)
-    assert experiments.config("svm_baseline", "paper")["n_train"] == error_curves.PAPER_SVM["n_train"]
+    assert cfg["width"] == 1000 and cfg["updates"] * 10 == paper.PAPER_EXAMPLES
+    assert list(cfg["configurations"]) == list(paper.CONFIGURATIONS)
+    assert experiments.config("svm_baseline", "paper")["n_train"] == paper.PAPER_SVM["n_train"]
 
 
 @pytest.mark.parametrize(
@@ -48,7 +49,7 @@ def test_an_absent_dataset_fails_early_with_how_to_get_it(monkeypatch):
     with pytest.raises(ValueError, match="not present") as e:
         experiments.run("finite_curves", "smoke", use_archive=False, dataset="cifar10")
     assert data.how_to_get("cifar10") in str(e.value)
-    assert error_curves.check_data("shapeset") == "shapeset"
+    assert data.check_data("shapeset") == "shapeset"
 
 
 # --------------------------------------------------------------------------- learning-rate selection
@@ -86,7 +87,7 @@ def small_run():
 def test_curves_runner_searches_on_the_first_seed_and_reruns_the_chosen_rate(small_run):
     cfg = small_run.config
     search, final, curves = small_run["search"], small_run["final"], small_run["curves"]
-    assert len(search) == len(cfg["configurations"]) * len(cfg["lrs"]) and set(search["seed"]) == {cfg["seed"]}
+    assert len(search) == len(cfg["configurations"]) * len(cfg["learning_rates"]) and set(search["seed"]) == {cfg["seed"]}
     assert (search.groupby("config")["chosen"].sum() == 1).all()
     chosen = search[search["chosen"]].set_index("config")
     # the chosen rate has the lowest validation error of its configuration
@@ -108,8 +109,8 @@ def test_pretraining_is_logged_for_every_seed_and_layer(small_run):
 
 
 def test_curves_runner_is_deterministic_and_resumable(small_run, tmp_path, monkeypatch):
-    monkeypatch.setattr(error_curves, "CHECKPOINT_ROOT", tmp_path)
-    again = experiments.run("shapeset_curves", "smoke", use_archive=False, checkpoint=True, **SMALL)
+    monkeypatch.setattr(registry, "CHECKPOINT_ROOT", tmp_path)
+    again = experiments.run("shapeset_curves", "smoke", use_archive=False, **SMALL)
     pd.testing.assert_frame_equal(again["final"], small_run["final"])
     assert not any(tmp_path.rglob("*.pt")), "checkpoints are removed once the run completes"
 
@@ -153,8 +154,8 @@ def test_the_papers_own_table_gets_its_bold_marks_under_our_test_with_10k_test_e
     """MNIST, CIFAR-10 and Small-ImageNet have 10,000 test examples; under our rule the paper's
     own numbers receive exactly the paper's 20 bold marks (Shapeset's test size is not stated;
     10,000 is assumed)."""
-    finals = {ds: _final({row: [PAPER / 100] for row, PAPER in ((r, error_curves.PAPER_TABLE1[r][ds]) for r in error_curves.TABLE1_ROWS)},
-                         n_test=10_000) for ds in error_curves.TABLE1_COLUMNS}
+    finals = {ds: _final({row: [PAPER / 100] for row, PAPER in ((r, paper.PAPER_TABLE1[r][ds]) for r in paper.TABLE1_ROWS)},
+                         n_test=10_000) for ds in paper.TABLE1_COLUMNS}
     tab = error_curves.table1(finals)
     assert (tab["bold"] == tab["paper_bold"]).all(), tab[tab["bold"] != tab["paper_bold"]]
 

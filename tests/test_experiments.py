@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 import pytest
 
-from glorot import archive, experiments
+from glorot import archive, experiments, validation
 from glorot.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,16 +33,16 @@ def test_config_rejects_unknown_values_naming_valid_ones(kwargs, message):
 
 
 def test_unknown_experiment_and_device():
-    with pytest.raises(ValueError, match="valid experiments: init_statistics"):
+    with pytest.raises(ValueError, match="valid experiments: shapeset_frequencies"):
         experiments.config("fig99")
     with pytest.raises(ValueError, match="valid devices"):
-        experiments.check_device("tpu")
+        validation.check_device("tpu")
 
 
 def test_run_validates_before_any_compute(monkeypatch):
     called = []
     exp = experiments.EXPERIMENTS["init_statistics"]
-    monkeypatch.setitem(experiments.EXPERIMENTS, "init_statistics", exp.__class__(**{**exp.__dict__, "runner": lambda c, d: called.append(1)}))
+    monkeypatch.setitem(experiments.EXPERIMENTS, "init_statistics", exp.__class__(**{**exp.__dict__, "runner": lambda c, d, k: called.append(1)}))
     with pytest.raises(ValueError):
         experiments.run("init_statistics", "smoke", activation="foo")
     assert called == []
@@ -65,7 +65,7 @@ def test_archive_round_trip_with_provenance(tmp_path, monkeypatch):
     prov = again.provenance
     for key in ("package_version", "git_commit", "torch_version", "device", "date", "wall_time_s", "config"):
         assert key in prov
-    assert prov["config"] == live.config
+    assert prov["config"] == live.config.to_dict()
     assert "archived run, profile 'smoke'" in again.scale()
     # Another configuration misses the archive and is computed live.
     assert experiments.run("variance_propagation", "smoke", seed=1).source == "live"
@@ -75,7 +75,7 @@ def test_archive_round_trip_with_provenance(tmp_path, monkeypatch):
 def test_provenance_names_the_threads_the_runner_used(monkeypatch):
     seen = []
     exp = experiments.EXPERIMENTS["variance_propagation"]
-    spy = dataclasses.replace(exp, runner=lambda cfg, device: (seen.append(torch.get_num_threads()), {})[1], cpu_threads=1)
+    spy = dataclasses.replace(exp, runner=lambda cfg, device, checkpoint_dir: (seen.append(torch.get_num_threads()), {})[1], cpu_threads=1)
     monkeypatch.setitem(experiments.EXPERIMENTS, "variance_propagation", spy)
     before = torch.get_num_threads()
     res = experiments.run("variance_propagation", "smoke", use_archive=False)
@@ -135,7 +135,7 @@ def test_longer_run_scales_the_named_keys_or_says_why_not():
 def test_corrupt_archive_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
     path = experiments.run("variance_propagation", "smoke", save=True)
-    run_dir = archive.run_dir("variance_propagation", "smoke", path.config)
+    run_dir = archive.run_dir("variance_propagation", "smoke", path.config.to_dict())
     (run_dir / "variance.csv.gz").write_bytes(b"garbage")
     with pytest.raises(ValueError, match="corrupt"):
         experiments.run("variance_propagation", "smoke")

@@ -195,6 +195,9 @@ class ArchiveError(ValueError):
         super().__init__(f"archived run {self.path} is corrupt:{listed}\n"
                          f"Delete the folder, or re-make it with `{remake_command(self.path)}`.")
 
+    def __reduce__(self):  # so that it survives pickling (e.g. across worker processes)
+        return type(self), (self.path, self.problems)
+
 
 def remake_command(path: Path | str) -> str:
     """The command that recomputes the entry in folder ``path`` and replaces it."""

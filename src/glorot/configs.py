@@ -84,8 +84,9 @@ def knob(default, kind: str, **spec) -> Any:
     return field(default=default, metadata={"knob": k})
 
 
-class ConfigError(ValueError):
-    """A configuration value outside its field's valid range (raised before any compute)."""
+ConfigError = ValueError
+"""The error a bad configuration value raises (before any compute): a plain ValueError, so
+that chapters, papermill and the CLI report it as such."""
 
 
 def _is_int(value) -> bool:
@@ -110,7 +111,9 @@ def _check_scalar(name: str, value, k: Knob):
         if not isinstance(value, str):
             raise bad()
         if k.choices is not None and value not in k.choices():
-            raise bad()
+            base = name.split("[")[0]
+            noun = base[:-1] if base.endswith("s") else base  # "activations" -> "unknown activation"
+            raise ConfigError(f"unknown {noun} {value!r} for {base}; valid {noun}s: {', '.join(map(str, k.choices()))}")
         return value
     if isinstance(value, (str, bool)) or not isinstance(value, numbers.Real):
         raise bad()

@@ -8,9 +8,10 @@ results archive can tell whether a stored run was made with the code as it is no
   every module under ``src/glorot/`` (nothing is imported or executed). It holds the
   package's own modules only; third-party imports do not count (their versions are
   recorded separately, e.g. ``torch_version``);
-* each module counts by its syntax tree (``ast.dump``) with docstrings removed, so editing a
-  comment, a docstring, blank lines or line breaks does not change the fingerprint, while
-  any change to what the code does does;
+* each module counts by its syntax tree (``ast.dump``) with docstrings removed (those of
+  modules, classes and functions, and the attribute docstrings under assignments), so
+  editing a comment, a docstring, blank lines or line breaks does not change the
+  fingerprint, while any change to what the code does does;
 * importing ``glorot.a.b`` runs ``glorot/__init__.py`` and ``glorot/a/__init__.py`` first,
   so a module's parent packages (and what they import) are part of its code.
 
@@ -155,17 +156,31 @@ def _parents(module: str) -> list[str]:
 
 def reachable(graph: dict[str, set[str]], module: str) -> list[str]:
     """``module`` and every module it brings in, sorted: what it imports, directly or not, and
-    the parent packages of each (which Python runs first), with what those import in turn."""
+    the parent packages of each, which Python runs first.
+
+    A parent package reached only that way (``glorot.experiments`` for
+    ``glorot.experiments.cost``) counts by its own code and by what it imports from outside
+    itself, not by the submodules it gathers (``from . import setting, saturation, ...``):
+    those sibling sections run too, but only to register themselves, and counting them would
+    make a change to one section mark every section's results stale. A package imported
+    explicitly counts with everything it imports.
+    """
     if module not in graph:
         raise KeyError(f"{module!r} is not a module of the package (known: {', '.join(sorted(graph))})")
-    seen, todo = {module}, deque([module])
+    full: set[str] = set()  # followed along all their imports
+    implicit: set[str] = set()  # parents reached only implicitly: imports below them are left out
+    todo = deque([(module, True)])
     while todo:
-        current = todo.popleft()
-        for nxt in graph[current] | {p for p in _parents(current) if p in graph}:
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return sorted(seen)
+        name, explicit = todo.popleft()
+        if name in full or (not explicit and name in implicit):
+            continue
+        (full if explicit else implicit).add(name)
+        inside = f"{name}."
+        for nxt in graph[name]:
+            if explicit or not nxt.startswith(inside):
+                todo.append((nxt, True))
+        todo.extend((parent, False) for parent in _parents(name) if parent in graph)
+    return sorted(full | implicit)
 
 
 def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:

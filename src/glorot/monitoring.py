@@ -51,7 +51,7 @@ def depth_knob(default: int) -> object:
 
 
 def learning_rates_knob(default, doc: str) -> object:
-    return knob(default, "float", lo=0.0, lo_open=True, hi=10.0, many=True, max_items=64, doc=doc)
+    return knob(default, "float", lo=0.0, lo_open=True, hi=1e6, many=True, max_items=64, doc=doc)
 
 
 def threads_knob() -> object:

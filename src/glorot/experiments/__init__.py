@@ -12,8 +12,8 @@ This is the one place that imports the sections (each registers its experiments 
 registry); the registry itself imports none of them.
 """
 
-from . import cost, error_curves, gradients, initialization, saturation, setting
-from .registry import EXPERIMENTS, PROFILES, Experiment, Result, config, estimate, experiment, longer_run, run
+from . import setting, saturation, cost, initialization, gradients, error_curves  # noqa: I001 (chapter order: the registry lists them so)
+from .registry import EXPERIMENTS, PROFILES, Experiment, Result, check_flags, config, estimate, experiment, longer_run, run
 
-__all__ = ["EXPERIMENTS", "PROFILES", "Experiment", "Result", "config", "estimate", "experiment", "longer_run", "run",
+__all__ = ["EXPERIMENTS", "PROFILES", "Experiment", "Result", "check_flags", "config", "estimate", "experiment", "longer_run", "run",
            "cost", "error_curves", "gradients", "initialization", "saturation", "setting"]

@@ -17,6 +17,7 @@ their experiments, and :mod:`glorot.experiments` imports every section.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -126,6 +127,13 @@ def check_flag(name: str, value) -> bool:
     return value
 
 
+def check_flags(**flags) -> None:
+    """Each keyword a True/False flag (a chapter checks its ``use_archive`` and
+    ``allow_long`` parameters with this before any compute)."""
+    for name, value in flags.items():
+        check_flag(name, value)
+
+
 @dataclass
 class Result:
     """An experiment's tables with where they came from."""
@@ -167,8 +175,6 @@ class Result:
 def cli_command(name: str, profile: str, cfg: Config, device: str = "cuda") -> str:
     """The ``python -m glorot run`` command that makes this configuration on ``device``."""
     defaults = experiment(name).defaults(profile).to_dict()
-    import json
-
     sets = [f"--set {k}={shlex.quote(json.dumps(v))}" for k, v in cfg.to_dict().items() if defaults.get(k) != v]
     return " ".join([f"python -m glorot run {name} --profile {profile} --device {device}", *sets])
 

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import torch
 
-from glorot import dynamics, experiments, nets, shapeset
-from glorot.train import UPDATES_PER_EPOCH, ArrayStream, train
+from glorot import experiments, monitoring, nets, probes, shapeset
+from glorot.experiments import gradients, saturation
+from glorot.train import UPDATES_PER_EPOCH, ArrayStream, SharedStream, cpu_threads, segments, train, train_lockstep
 
 
 def small_data(n=200, seed=0):
@@ -22,7 +23,7 @@ def test_output_decomposition_sums_to_one_and_matches_a_direct_computation():
     g = torch.Generator().manual_seed(3)
     stack.biases[-1].copy_(torch.randn(2, 9, generator=g, dtype=torch.float64))
     x, _ = small_data(50)
-    out = dynamics.output_decomposition(stack, x)
+    out = probes.output_decomposition(stack, x)
     for m in range(2):
         o = out[out["model"] == m].set_index("term")
         parts = o.loc[["bias", "mean_input", "cross", "input_dependent"], "share"]
@@ -35,7 +36,7 @@ def test_output_decomposition_sums_to_one_and_matches_a_direct_computation():
         assert np.isclose(o.loc["bias", "rms"] ** 2, float((b - b.mean()).square().sum()), rtol=1e-10)
     # W = 0 at the output: everything the softmax sees comes from the biases
     stack.weights[-1].zero_()
-    out = dynamics.output_decomposition(stack, x)
+    out = probes.output_decomposition(stack, x)
     assert np.allclose(out[out["term"] == "bias"]["share"], 1.0)
     assert np.allclose(out[out["term"] == "input_dependent"]["share"], 0.0)
 
@@ -43,7 +44,7 @@ def test_output_decomposition_sums_to_one_and_matches_a_direct_computation():
 def test_saturated_share_counts_units_near_the_ends_of_the_range():
     stack = nets.MLPStack([4, 3, 2], activations=["sigmoid", "tanh", "relu"], seeds=[0, 0, 0])
     layer = torch.tensor([[0.005, 0.5, 0.995, 0.3], [-0.99, 0.97, 0.985, 0.0], [5.0, 0.0, 1.0, 2.0]])
-    share = dynamics.saturated_share(stack, [layer])
+    share = probes.saturated_share(stack, [layer])
     assert share[0, 0] == 0.5  # sigmoid: 0.005 and 0.995 (margin 0.01)
     assert share[1, 0] == 0.5  # tanh: |z| > 0.98: -0.99 and 0.985
     assert np.isnan(share[2, 0])  # relu: unbounded
@@ -52,7 +53,7 @@ def test_saturated_share_counts_units_near_the_ends_of_the_range():
 def test_shared_stream_serves_every_reader_the_lone_streams_examples():
     lone = shapeset.ShapesetStream(seed=7, chunk=100)
     want = [lone.next_batch(10) for _ in range(30)]
-    shared = dynamics.SharedStream(shapeset.ShapesetStream(seed=7, chunk=100), 2, block=70)
+    shared = SharedStream(shapeset.ShapesetStream(seed=7, chunk=100), 2, block=70)
     a, b = shared.reader(0), shared.reader(1)
     got_a, got_b = [], []
     for i in range(3):  # reader a runs ahead by 10 batches, then b catches up
@@ -64,9 +65,9 @@ def test_shared_stream_serves_every_reader_the_lone_streams_examples():
 
 
 def test_segments_cover_the_run():
-    assert dynamics.segments(100, 30) == [30, 30, 30, 10]
-    assert dynamics.segments(100, 50, early_updates=20, early_probe_every=5) == [5, 5, 5, 5, 50, 30]
-    assert sum(dynamics.segments(1000, 70, 130, 9)) == 1000
+    assert segments(100, 30) == [30, 30, 30, 10]
+    assert segments(100, 50, early_updates=20, early_probe_every=5) == [5, 5, 5, 5, 50, 30]
+    assert sum(segments(1000, 70, 130, 9)) == 1000
 
 
 def test_lockstep_training_equals_separate_uninterrupted_runs():
@@ -77,7 +78,7 @@ def test_lockstep_training_equals_separate_uninterrupted_runs():
             lambda: nets.MLPStack([1024, 12, 12, 12, 9], activations=["sigmoid", "softsign"], learning_rates=[0.3, 0.1], seeds=[5, 5])]
     plain = [train(m(), ArrayStream(x, y, seed=2), 130).stack for m in make]
     stacks = [m() for m in make]
-    res = dynamics.train_lockstep(stacks, ArrayStream(x, y, seed=2), dynamics.segments(130, 40, 20, 7),
+    res = train_lockstep(stacks, ArrayStream(x, y, seed=2), segments(130, 40, 20, 7),
                                   eval_every=60, eval_sets={"t": (x, y)})
     for a, b in zip(plain, stacks):
         for u, v in zip(a.weights + a.biases, b.weights + b.biases):
@@ -90,20 +91,20 @@ def test_lockstep_training_equals_separate_uninterrupted_runs():
 def test_probing_does_not_change_training_through_the_runner():
     """The same seed gives the same weights with and without every probe of the experiment."""
     cfg = experiments.config("gradient_dynamics", "smoke")
-    spec = {"depth": cfg["depth"], "activations": cfg["activation"], "inits": cfg["inits"], "lrs": cfg["lrs"],
-            "quantities": ("activation", "backprop_grad", "weight_grad"), "output": True}
-    cfg = cfg | {"hist_bins": 10}
-    frames, (probed,) = dynamics.run_dynamics(cfg, "cpu", [spec])
+    spec = monitoring.Spec(depth=cfg.depth, activations=cfg.activation, inits=cfg.inits, learning_rates=cfg.learning_rates,
+                           quantities=("activation", "backprop_grad", "weight_grad"), output=True)
+    cfg = cfg.replace(hist_bins=10)
+    frames, (probed,) = monitoring.run_dynamics(cfg, "cpu", [spec])
     assert len(frames["stats"]["update"].unique()) == 9 and {"hist", "output"} <= set(frames)
     plain = nets.MLPStack([1024] + [cfg["width"]] * cfg["depth"] + [9], activations=cfg["activation"], inits=cfg["inits"],
-                          learning_rates=cfg["lrs"], seeds=[cfg["seed"]] * 2)
-    with dynamics.cpu_threads(cfg["cpu_threads"]):
+                          learning_rates=cfg["learning_rates"], seeds=[cfg["seed"]] * 2)
+    with cpu_threads(cfg["cpu_threads"]):
         train(plain, shapeset.ShapesetStream(seed=cfg["train_seed"]), cfg["updates"])
     for a, b in zip(plain.weights + plain.biases, probed.weights + probed.biases):
         assert torch.equal(a, b)
     # and a different training seed gives different weights (the comparison can fail)
     other = nets.MLPStack([1024] + [cfg["width"]] * cfg["depth"] + [9], activations=cfg["activation"], inits=cfg["inits"],
-                          learning_rates=cfg["lrs"], seeds=[cfg["seed"]] * 2)
+                          learning_rates=cfg["learning_rates"], seeds=[cfg["seed"]] * 2)
     train(other, shapeset.ShapesetStream(seed=cfg["train_seed"] + 1), cfg["updates"])
     assert not torch.equal(other.weights[0], probed.weights[0])
 
@@ -162,7 +163,7 @@ def test_experiment_choices_are_validated_before_compute():
         experiments.config("gradient_dynamics", "smoke", inits=["xavier"])
     with pytest.raises(ValueError, match="unknown parameter"):
         experiments.config("gradient_dynamics", "smoke", depthh=3)
-    with pytest.raises(ValueError, match="one learning rate per"):
+    with pytest.raises(ValueError, match="one value per entry of inits"):
         experiments.run("gradient_dynamics", "smoke", use_archive=False, learning_rates=[0.1])
 
 
@@ -177,13 +178,13 @@ def _series(values, layer=4, depth=4, every=1000, saturated=None):
 def test_top_layer_events_find_the_fall_the_saturation_and_the_recovery():
     top = _series([0.5, 0.3, 0.09, 0.02, 0.01, 0.05, 0.2, 0.3], saturated=[0, 0, 0.2, 0.8, 0.9, 0.4, 0.1, 0.0])
     lower = _series([0.5] * 8, layer=1, saturated=[0, 0, 0, 0, 0, 0.1, 0.3, 0.6])
-    ev = dynamics.top_layer_events(pd.concat([top, lower]))
+    ev = saturation.top_layer_events(pd.concat([top, lower]))
     e = ev.iloc[0]
     assert e["top_layer"] == 4 and e["fall_update"] == 2000 and e["recover_update"] == 6000
     assert e["saturated_update"] == 3000 and e["desaturated_update"] == 5000 and e["max_mean_after"] == 0.3
     assert e["min_mean"] == 0.01 and e["min_at_update"] == 4000 and e["layer1_saturated_final"] == 0.6
     assert e["fall_epoch"] == 2000 / UPDATES_PER_EPOCH
-    never = dynamics.top_layer_events(pd.concat([_series([0.5, 0.05, 0.01, 0.01], depth=5, layer=5, saturated=[0, 0.6, 0.9, 0.95]),
+    never = saturation.top_layer_events(pd.concat([_series([0.5, 0.05, 0.01, 0.01], depth=5, layer=5, saturated=[0, 0.6, 0.9, 0.95]),
                                                  _series([0.5] * 4, depth=5, layer=1)]))
     n = never.iloc[0]
     assert n["fall_update"] == 1000 and pd.isna(n["recover_update"]) and pd.isna(n["desaturated_update"])
@@ -195,19 +196,19 @@ def test_saturation_order_settle_and_reversal_helpers():
         for t in range(8):
             rows.append({"quantity": "activation", "activation": "tanh", "layer": layer, "update": t * 100,
                          "saturated": 0.9 if t >= start else 0.1, "std": 0.8 if t >= start else 0.1})
-    order = dynamics.saturation_order(pd.DataFrame(rows), level=0.5)
+    order = saturation.saturation_order(pd.DataFrame(rows), level=0.5)
     assert list(order["update"]) == [200, 400, 600]
-    assert list(dynamics.settle_update(pd.DataFrame(rows), frac=0.8)["update"]) == [200, 400, 600]
+    assert list(saturation.settle_update(pd.DataFrame(rows), frac=0.8)["update"]) == [200, 400, 600]
     grads = []
     # per-layer growth 10 (shrinking toward the input), then flat, then reversed (factor 1/2)
     for t, factor in enumerate([10.0, 1.0, 0.5]):
         for layer in range(1, 4):
             grads.append({"quantity": "backprop_grad", "init": "standard", "layer": layer, "update": 50 * t, "epoch": 50 * t / 2e4,
                           "var": 1e-3 * factor ** (layer - 1)})
-    ratio = dynamics.gradient_ratio(pd.DataFrame(grads))
+    ratio = gradients.gradient_ratio(pd.DataFrame(grads))
     assert np.allclose(ratio["ratio_first_to_top"], [0.01, 1.0, 4.0])
     assert np.allclose(ratio["factor_per_layer"], [10.0, 1.0, 0.5])
-    rev = dynamics.reversal_update(ratio).iloc[0]
+    rev = gradients.reversal_update(ratio).iloc[0]
     assert rev["flat_update"] == 50 and rev["reversed_update"] == 100 and rev["first_above_top_update"] == 100
     assert rev["factor_at_0"] == pytest.approx(10.0) and rev["ratio_at_0"] == pytest.approx(0.01)
 
@@ -218,6 +219,6 @@ def test_histogram_modes_find_the_knee_modes_and_the_saturated_ends():
     ends = np.where(np.abs(centers) > 0.96, 30.0, 0.01)
     rows = [pd.DataFrame({"activation": a, "layer": 1, "center": centers, "density": d / (d.sum() * 0.02)})
             for a, d in (("softsign", knee), ("tanh", ends))]
-    modes = dynamics.histogram_modes(pd.concat(rows)).set_index("activation")
+    modes = saturation.histogram_modes(pd.concat(rows)).set_index("activation")
     assert abs(modes.loc["softsign", "mode_pos"] - 0.7) < 0.02 and abs(modes.loc["softsign", "mode_neg"] + 0.7) < 0.02
     assert modes.loc["tanh", "share_at_ends"] > 0.9 and modes.loc["softsign", "share_at_ends"] < 0.01

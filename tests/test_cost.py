@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 import torch
 
-from glorot import cost_surface, experiments, nets
+from glorot import experiments, nets
+from glorot.experiments import cost as cost_section
 
 
 def autograd_reference(stack: nets.MLPStack, k: int, x: torch.Tensor, y: torch.Tensor):
@@ -107,7 +108,7 @@ def test_quadratic_delta_vanishes_when_the_softmax_is_confidently_wrong():
 def test_surface_gradient_equals_finite_differences():
     cfg = experiments.config("cost_surface", "smoke")
     for cost in cfg["costs"]:
-        surf = cost_surface.surface(cfg, cost)
+        surf = cost_section.surface(cfg, cost)
         n = cfg["grid"]
         c = surf["cost"].to_numpy().reshape(n, n)
         step = 2 * cfg["limit"] / (n - 1)
@@ -124,8 +125,8 @@ def test_surface_gradient_equals_finite_differences():
 
 def test_surface_at_one_point_equals_a_plain_autograd_computation():
     cfg = experiments.config("cost_surface", "smoke")
-    stack, x, y, axis = cost_surface._grid_stack(cfg, "quadratic", "cpu")
-    surf = cost_surface.surface(cfg, "quadratic")
+    stack, x, y, axis = cost_section._grid_stack(cfg, "quadratic", "cpu")
+    surf = cost_section.surface(cfg, "quadratic")
     i = 5 * cfg["grid"] + 13  # grid point (w1 = axis[5], w2 = axis[13])
     ref_cost, _, ref_dW, _ = autograd_reference(stack, i, x, y)
     assert stack.weights[0][i, 0, 0] == axis[5] and surf["w1"].iloc[i] == axis[5] and surf["w2"].iloc[i] == axis[13]
@@ -136,7 +137,7 @@ def test_surface_at_one_point_equals_a_plain_autograd_computation():
 
 def test_plateau_shares_count_flat_points():
     surf = pd.DataFrame({"cost_fn": ["a"] * 4, "cost": [0.0, 1.0, 2.0, 2.0], "grad_norm": [0.0, 0.5, 1e-4, 0.2]})
-    p = cost_surface.plateau_shares(surf, thresholds=[1e-3, 0.3], limit=1.0)
+    p = cost_section.plateau_shares(surf, thresholds=[1e-3, 0.3], limit=1.0)
     a = p[p["measure"] == "absolute"]
     assert list(a["flat_share"]) == [0.5, 0.75]
     # flat AND above min + half the range (cost > 1): the points of cost 2 with gradient below the threshold
@@ -166,7 +167,7 @@ def test_chosen_on_validation_picks_each_costs_lowest_validation_error_at_the_en
         for update, valid in [(0, 0.1), (100, valid_end)]:  # the early, lower errors must not count
             rows += [{"cost_fn": cost, "lr": lr, "update": update, "split": "valid", "error": valid},
                      {"cost_fn": cost, "lr": lr, "update": update, "split": "test", "error": valid + 0.01}]
-    table, best = cost_surface.chosen_on_validation(pd.DataFrame(rows))
+    table, best = cost_section.chosen_on_validation(pd.DataFrame(rows))
     assert table.shape == (4, 2)
     assert best[["cost_fn", "lr"]].values.tolist() == [["cross_entropy", 0.1], ["quadratic", 0.01]]
     assert best["test"].round(2).tolist() == [0.56, 0.71]
