@@ -5,8 +5,8 @@ networks of layer widths ``sizes`` trained for ``updates`` minibatch updates, wi
 ``eval_examples`` held-out examples evaluated ``n_evals`` times and ``probe_examples``
 examples probed ``n_probes`` times. :func:`estimate` times a few real SGD steps of one model
 of each stage's shape on the chosen device (a calibration of at most about 2 seconds in
-all), scales by the number of models (on a CPU the models of a stack are stepped one after
-the other), and adds evaluation and probing as the forward/backward passes they are.
+all) with up to 8 models side by side, scales by the number of models, and adds evaluation
+and probing as the forward/backward passes they are.
 
 :data:`LIMIT_S` is the longest run started without being asked: a run estimated above it is
 refused unless ``allow_long=True`` (CLI ``--allow-long``), with the command that runs it on
@@ -80,10 +80,18 @@ def format_seconds(s: float) -> str:
     return f"{s / 86400:.1f} days"
 
 
-def _step_seconds(sizes: tuple[int, ...], device: str, batch_size: int, budget_s: float) -> float:
-    """Seconds per SGD step of one model of layer widths ``sizes`` on ``device``: one warm-up
-    step, then steps until ``budget_s`` is spent (at least 2, at most 20)."""
-    stack = nets.MLPStack(list(sizes), activations="tanh", seeds=[0], device=device)
+CALIBRATION_MODELS = 8
+"""Models in a calibration stack: small stacks are stepped together (batched products), so
+one model alone would overstate the cost per model; beyond this many the cost is taken to
+grow in proportion."""
+
+
+def _step_seconds(sizes: tuple[int, ...], n_models: int, device: str, batch_size: int, budget_s: float) -> float:
+    """Seconds per model per SGD step of a stack of ``n_models`` (at most
+    :data:`CALIBRATION_MODELS`) of layer widths ``sizes`` on ``device``: one warm-up step, then
+    steps until ``budget_s`` is spent (at least 2, at most 20)."""
+    m = max(1, min(n_models, CALIBRATION_MODELS))
+    stack = nets.MLPStack(list(sizes), activations="tanh", seeds=[0] * m, device=device)
     x = torch.rand(batch_size, sizes[0], device=stack.device) * 2 - 1
     y = torch.randint(0, sizes[-1], (batch_size,), device=stack.device)
     stack.sgd_step(x, y)
@@ -94,14 +102,17 @@ def _step_seconds(sizes: tuple[int, ...], device: str, batch_size: int, budget_s
         stack.sgd_step(x, y)
         n += 1
     sync()
-    return (time.perf_counter() - t0) / n
+    return (time.perf_counter() - t0) / n / m
 
 
 def estimate(stages: list[Stage], device: str) -> Estimate:
     """The wall time of ``stages`` on ``device``, from a calibration of each distinct shape."""
-    shapes = sorted({(s.sizes, s.batch_size) for s in stages})
+    models = {}
+    for s in stages:
+        models[(s.sizes, s.batch_size)] = max(models.get((s.sizes, s.batch_size), 0), s.n_models)
+    shapes = sorted(models)
     per_shape = CALIBRATION_S / max(len(shapes), 1)
-    step = {shape: _step_seconds(shape[0], device, shape[1], per_shape) for shape in shapes}
+    step = {shape: _step_seconds(shape[0], models[shape], device, shape[1], per_shape) for shape in shapes}
     seconds = sum(s.step_equivalents() * step[(s.sizes, s.batch_size)] for s in stages)
     updates = sum(s.n_models * s.updates for s in stages)
     return Estimate(seconds, updates, device, f"calibrated now on {len(shapes)} shape{'s' if len(shapes) > 1 else ''}")
