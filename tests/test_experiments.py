@@ -201,3 +201,60 @@ def test_papermill_bad_activation_fails_in_first_code_cell(notebook, tmp_path):
     failed = [i for i, c in enumerate(code) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     assert "parameters" in tags[0] and "injected-parameters" in tags[1]
     assert failed == [2], "the error must come from the first code cell after the parameters"
+
+
+def _papermill_error(notebook, tmp_path, parameters):
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / notebook.name
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        papermill.execute_notebook(str(notebook), str(out), parameters=parameters, cwd=str(notebook.parent),
+                                   kernel_name="python3", progress_bar=False)
+    code = [c for c in json.loads(out.read_text())["cells"] if c["cell_type"] == "code"]
+    failed = [i for i, c in enumerate(code) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    return err.value, failed
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("chapter", ["02_saturation", "04_initialization"])
+@pytest.mark.parametrize("parameters, field", [({"seed": "abc"}, "seed"), ({"seed": 2.5}, "seed"), ({"use_archive": "False"}, "use_archive")])
+def test_papermill_bad_values_fail_in_the_first_code_cell(chapter, parameters, field, tmp_path):
+    """`papermill book/X.ipynb out.ipynb -p seed abc` (or `-r use_archive False`, a string)
+    stops in the validation cell with a ValueError that names the parameter."""
+    err, failed = _papermill_error(ROOT / "book" / f"{chapter}.ipynb", tmp_path, parameters)
+    assert err.ename == "ValueError" and field in err.evalue
+    assert failed == [2], "the error must come from the first code cell after the parameters"
+
+
+@pytest.mark.notebook
+def test_papermill_paper_profile_on_a_cpu_is_refused_with_the_estimate(tmp_path, monkeypatch):
+    """`-p profile paper` on a CPU would start a day of training: the chapter stops before it,
+    with the estimate and the command for a GPU."""
+    monkeypatch.setenv("GLOROT_RESULTS", str(tmp_path / "empty-archive"))
+    err, failed = _papermill_error(ROOT / "book" / "05_learning_dynamics.ipynb", tmp_path, {"profile": "paper"})
+    assert err.ename == "ValueError"
+    assert "over the 30-minute limit" in err.evalue and "--device cuda" in err.evalue and "allow_long=True" in err.evalue
+    assert "hours" in err.evalue or "days" in err.evalue
+
+
+def test_a_long_run_is_refused_unless_allowed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
+    with pytest.raises(ValueError, match="allow_long=True"):
+        experiments.run("gradient_dynamics", "paper")
+    assert "estimated wall time" in capsys.readouterr().out
+    assert main(["run", "gradient_dynamics", "--profile", "paper"]) == 2
+    err = capsys.readouterr().err
+    assert "--allow-long" in err and "python -m glorot run gradient_dynamics --profile paper --device cuda" in err
+
+
+def test_cli_archive_check_lists_every_entry(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
+    assert main(["run", "variance_propagation", "--profile", "smoke"]) == 0
+    assert main(["run", "shapeset_frequencies", "--profile", "smoke"]) == 0
+    capsys.readouterr()
+    assert main(["archive", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "variance_propagation" in out and "shapeset_frequencies" in out and "ok" in out
+    (entry,) = (tmp_path / "variance_propagation").iterdir()
+    (entry / "variance.csv.gz").write_bytes(b"garbage")
+    assert main(["archive", "check"]) == 1
+    assert "corrupt" in capsys.readouterr().out
