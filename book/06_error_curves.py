@@ -79,7 +79,7 @@ longer_overrides, skipped = experiments.longer_run(profile, longer_factor, shape
 svm_longer_overrides, _ = experiments.longer_run(profile, longer_factor, svm_cfg, ("n_train", "updates", "eval_every"))
 if longer_overrides is not None:
     longer_cfg = experiments.config("shapeset_curves", profile, n_seeds=n_seeds, pretrain_activation=pretrain_activation,
-                                    pretrain_noise=pretrain_noise, checkpoint=True, **longer_overrides)
+                                    pretrain_noise=pretrain_noise, **longer_overrides)
     experiments.config("svm_baseline", profile, **svm_longer_overrides)
 present = {ds: data.available(ds) for ds in finite_datasets}
 pd.set_option("display.precision", 4)
@@ -186,7 +186,7 @@ ratio = (first_last["last"] / first_last["first"]).groupby("layer").mean()
 display(Markdown(
     f"**Pre-training** ({pretrain_activation} units, masking noise {shapeset_cfg['pretrain_noise']:g}, "
     f"{shapeset_cfg['pretrain_updates_per_layer']:,} updates of 10 examples per layer at learning rate "
-    f"{shapeset_cfg['pretrain_lr']:g}, {pre['seed'].nunique()} seeds): the reconstruction cost falls to "
+    f"{shapeset_cfg['pretrain_learning_rate']:g}, {pre['seed'].nunique()} seeds): the reconstruction cost falls to "
     + ", ".join(f"{100 * ratio[k]:.0f}%" for k in ratio.index)
     + " of its first recorded value for layers " + ", ".join(str(k) for k in ratio.index)
     + f". Paper: method named, noise, epochs and units not stated. {shapeset_scale}."
@@ -396,7 +396,7 @@ if longer_overrides is None:
     display(Markdown(skipped))
 else:
     longer = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, n_seeds=n_seeds,
-                             pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise, checkpoint=True,
+                             pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise,
                              **longer_overrides)
     longer_scale = f"{longer.scale()}; Shapeset validation {longer_cfg['n_valid']:,} and test {longer_cfg['n_test']:,} examples"
     fig = plots_errors.error_curves(longer["curves"], f"Shapeset-3x2, {longer_cfg['width']} units per layer, "

@@ -1,4 +1,4 @@
-"""Tests of the Shapeset-3×2 generator (glorot.shapeset) against SHAPESET.md.
+"""Tests of the Shapeset-3×2 generator (glorot.shapeset) against the rules of its module docstring.
 
 Every test checks a property that a wrong generator would break: labels against the shapes
 drawn (also by an independent numpy/matplotlib re-rasterisation), class frequencies against
@@ -285,7 +285,7 @@ def test_shape_construction(batch):
 
 
 def _overlap_score_np(vo, co, ao, vn, cn, an):
-    """SHAPESET.md step 7, recomputed in numpy (float64) for one pair."""
+    """Step 7 (overlap), recomputed in numpy (float64) for one pair."""
     diff = cn - co
     d = math.hypot(*diff)
     u = diff / d

@@ -1,17 +1,47 @@
 r"""Shapeset-3×2: the paper's online, infinite synthetic dataset (paper §2, Fig. 1).
 
 A vectorised PyTorch re-implementation of the LISA-lab generator (glorotxa/Shapeset, Python 2 +
-pygame) with the parameters of "Shapeset-3*2", written from the step-by-step description in
-``SHAPESET.md``. Each image is a 32×32 grey picture holding one or two filled objects — triangle,
-parallelogram or ellipse (a 20-vertex polygon) — with random shape, scale, rotation, position and
-grey level; the label names the objects present (9 classes, :data:`LABEL_NAMES`), not their order.
+pygame) with the parameters of "Shapeset-3*2". Each image is a 32×32 grey picture holding one
+or two filled objects — triangle, parallelogram or ellipse (a 20-vertex polygon) — with random
+shape, scale, rotation, position and grey level; the label names the objects present (9
+classes, :data:`LABEL_NAMES`), not their order.
 
-Every step of SHAPESET.md has its own function below, and the docstrings cite the step:
+The rules, step by step (the functions below cite these numbers)
+---------------------------------------------------------------
+1. **Colours** (:func:`_colours`). With probability ½ the background is light and the objects
+   dark, otherwise the reverse. The light range of grey is [0.55, 1], the dark [0, 0.45]; the
+   background and each object get one integer grey level, uniform over ⌊255·lo⌋ … ⌊255·hi⌋ of
+   their range.
+2. **Objects** (:func:`_initial_objects`). One or two, with equal probability; each of the
+   three shape types with equal probability.
+3. **Base polygon** (:data:`_BASE`). ``n`` points (3, 4 or 20) evenly spaced on a circle of
+   radius ½, turned so that one edge lies horizontal at the bottom.
+4. **Irregular shape** (:func:`_sector_angle`, :func:`_scales`, :func:`_offsets`). Turn the
+   base by a random angle inside one symmetry sector (about 2π/n wide, around zero); stretch
+   the two axes by scales ``s0 ≥ s1``, each uniform in [0.2, 0.8] of the image side; then turn
+   back by ``−atan(s1/s0 · tan θ1)`` so the base edge is horizontal again. This is what makes a
+   square a general parallelogram and a circle an ellipse.
+5. **Orientation** (:func:`_offsets`). A last rotation by 2π·k/255, ``k`` uniform in 0 … 253.
+6. **Position** (:func:`_translate`). A translation uniform over the range that keeps the
+   shape's bounding box, grown by one pixel, inside the image.
+7. **Overlap** (:func:`_overlap_score`, the loop in :func:`_draw_scene`; second object only).
+   With ``d`` the distance between the two translation points and ``p`` the sum of how far each
+   shape reaches toward the other (the largest projection of its vertices on the line between
+   them), a pair with ``p ≥ d`` may overlap by an estimated fraction ``1 − exp(−(p − d) ln 2 /
+   d)`` of the new shape; the new shape is rejected when its area times that fraction exceeds
+   half the old shape's area (areas ``s0·s1·n·sin(2π/n)/(2π)``). A rejected shape gets a new
+   scale and position (same type and rotation); after 50 rejections the image keeps one object
+   and its label says so.
+8. **Drawing** (:func:`_rasterise`). The background, then each object in order as a filled
+   polygon, without anti-aliasing; a later object covers an earlier one.
+9. **Output** (:func:`_generate`). Grey level / 255, mapped to [−1, 1], flattened row by row
+   to 1024 values.
 
-1. colours (:func:`_colours`), 2. number and type of objects (:func:`_initial_objects`),
-3. base polygon (:data:`_BASE`), 4.–5. irregularisation and orientation (:func:`_offsets`),
-6. position (:func:`_translate`), 7. overlap rejection (:func:`_overlap_score`, the loop in
-:func:`_draw_scene`), 8. drawing (:func:`_rasterise`), 9. output (:func:`_generate`).
+**Labels** (:func:`labels_from_types`): the object types present, unordered, as one of 9
+classes (three singles, three mixed pairs, three same-type pairs). The classes are not
+balanced: a single shape has probability about 1/6, a mixed pair 1/9, a same-type pair 1/18
+(rejections move a little mass to the singles), so answering the most frequent class always
+errs about 83% of the time (:func:`class_probabilities`).
 
 Everything runs on whole batches (CPU or CUDA): there is no Python loop over images, only a loop
 over the 3 shape types when drawing, over the 2 object slots when painting, and over at most
@@ -40,8 +70,8 @@ and their frequencies); they are listed so that the book can state them.
   each image column by column (a transpose). We flatten row by row (row = y, pointing down).
   A transpose is a reflection of the picture: the shape classes are unchanged.
 * **Overlap test.** The original stored translation points in an ``int32`` array, so its overlap
-  test used the first object's centre truncated to integers. We use the exact centres, as
-  SHAPESET.md §7 states.
+  test used the first object's centre truncated to integers. We use the exact centres
+  (step 7 above).
 * **Give-up bookkeeping.** After the 50th rejection the original still draws (and discards) one
   more candidate before giving up; we give up at once. The outcome is the same.
 
@@ -111,7 +141,7 @@ MAX_REJECTIONS = 50
 
 
 def _level_range(rng: tuple[float, float]) -> tuple[int, int]:
-    """Integer grey levels [⌊255·lo⌋, ⌊255·hi⌋] of a colour range (SHAPESET.md step 1)."""
+    """Integer grey levels [⌊255·lo⌋, ⌊255·hi⌋] of a colour range (step 1 of the module docstring)."""
     return int(math.floor(255 * rng[0])), int(math.floor(255 * rng[1]))
 
 
@@ -130,7 +160,7 @@ _N_UNIFORMS = _REDRAW_BASE + 4 * (MAX_REJECTIONS - 1)  # 215
 
 
 def _base_polygons() -> torch.Tensor:
-    """Base shapes, SHAPESET.md step 3: n points equally spaced on a circle of radius 0.5 at
+    """Base shapes, step 3 of the module docstring: n points equally spaced on a circle of radius 0.5 at
     angles 2π(t/n + 1/(2n) + 1/4), t = 0..n−1, so that one edge is horizontal at the bottom
     (y points down the image). Returned as float64 [3, 20, 2]; a shape with fewer than 20
     vertices is padded by repeating its first vertex (harmless for extents and projections)."""
@@ -211,7 +241,7 @@ def _uniform_int(u: torch.Tensor, count) -> torch.Tensor:
 
 
 def _colours(u: torch.Tensor):
-    """SHAPESET.md step 1. With probability ½ the background is light and the objects dark,
+    """step 1 of the module docstring. With probability ½ the background is light and the objects dark,
     otherwise the reverse; every grey level is an integer uniform over ⌊255·lo⌋..⌊255·hi⌋ of its
     range (dark 0..114, light 140..255). Returns (light_background [n] bool, background [n] int64,
     object levels [n, 2] int64)."""
@@ -229,7 +259,7 @@ def _colours(u: torch.Tensor):
 
 
 def _sector_angle(types: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
-    """SHAPESET.md step 4, first part: a rotation θ1 inside one symmetry sector (about 2π/n
+    """step 4 of the module docstring, first part: a rotation θ1 inside one symmetry sector (about 2π/n
     wide, centred on zero), discretised as in the original: index i uniform in 0..⌊255/n⌋−1;
     i > ⌊254/(2n)⌋ becomes the negative step min(255 − ⌊254/n⌋ + i, 254) − 255;
     θ1 = 2π·step/255."""
@@ -241,14 +271,14 @@ def _sector_angle(types: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
 
 
 def _scales(ua: torch.Tensor, ub: torch.Tensor) -> torch.Tensor:
-    """SHAPESET.md step 4, scales: two values U(0.2, 0.8)·32, sorted so s0 ≥ s1. [..., 2]."""
+    """step 4 of the module docstring, scales: two values U(0.2, 0.8)·32, sorted so s0 ≥ s1. [..., 2]."""
     lo, hi = SCALE_RANGE
     s = torch.stack([ua, ub], dim=-1) * ((hi - lo) * IMAGE_SIZE) + lo * IMAGE_SIZE
     return torch.sort(s, dim=-1, descending=True).values
 
 
 def _offsets(types: torch.Tensor, theta1: torch.Tensor, s: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
-    """SHAPESET.md steps 3–5: the object's vertices relative to its translation point.
+    """steps 3–5 of the module docstring: the object's vertices relative to its translation point.
 
     Base polygon (step 3), rotated by θ1, scaled by (s0, s1) along x and y, rotated back by
     −atan(s1/s0·tan θ1) so the base edge is horizontal again (step 4), then by 2π·k/255
@@ -264,7 +294,7 @@ def _offsets(types: torch.Tensor, theta1: torch.Tensor, s: torch.Tensor, k: torc
 
 
 def _translate(off: torch.Tensor, ux: torch.Tensor, uy: torch.Tensor) -> torch.Tensor:
-    """SHAPESET.md step 6: a translation point uniform over the range that keeps the bounding
+    """step 6 of the module docstring: a translation point uniform over the range that keeps the bounding
     box, grown by 1 pixel, inside the image: t ∈ [1 − min, 31 − max] on each axis. [..., 2]."""
     lo = MARGIN - off.amin(dim=-2)
     hi = (IMAGE_SIZE - MARGIN) - off.amax(dim=-2)
@@ -272,12 +302,12 @@ def _translate(off: torch.Tensor, ux: torch.Tensor, uy: torch.Tensor) -> torch.T
 
 
 def _area(types: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
-    """SHAPESET.md step 7's area: s0·s1·n·sin(2π/n)/(2π)."""
+    """step 7 of the module docstring's area: s0·s1·n·sin(2π/n)/(2π)."""
     return s[..., 0] * s[..., 1] * _AREA_RATIO.to(s.device)[types]
 
 
 def _overlap_score(off_old, c_old, area_old, off_new, c_new, area_new) -> torch.Tensor:
-    """SHAPESET.md step 7: the estimated overlap of a new object on an old one, as a fraction
+    """step 7 of the module docstring: the estimated overlap of a new object on an old one, as a fraction
     of the old one's area; the new object is rejected when this exceeds the overlap limit 0.5.
 
     d = |c_new − c_old|, u = (c_new − c_old)/d; p = max_v (v_old·u) + max_v (v_new·(−u)) over the
@@ -297,7 +327,7 @@ def _overlap_score(off_old, c_old, area_old, off_new, c_new, area_new) -> torch.
 
 
 def labels_from_types(types: torch.Tensor) -> torch.Tensor:
-    """SHAPESET.md "Labels": map the object types of each image ([n, 2], −1 = absent, the first
+    """The "Labels" rule of the module docstring: map the object types of each image ([n, 2], −1 = absent, the first
     slot always present) to the 9 classes of :data:`LABEL_NAMES`."""
     types = torch.as_tensor(types)
     pair = torch.tensor(_PAIR_LABEL, dtype=torch.long, device=types.device)
@@ -312,7 +342,7 @@ def _slot_col(j: int, field: int) -> int:
 
 
 def _initial_objects(u: torch.Tensor):
-    """SHAPESET.md steps 2–6 for both object slots of every image, first candidates.
+    """steps 2–6 of the module docstring for both object slots of every image, first candidates.
 
     Step 2: number of objects uniform in {1, 2}, type of each slot uniform over the 3 shapes.
     Returns (n_requested [n], types [n, 2], θ1 [n, 2], k [n, 2], scales [n, 2, 2],
@@ -329,7 +359,7 @@ def _initial_objects(u: torch.Tensor):
 
 
 def _draw_scene(u: torch.Tensor, *, overlap_max: float, max_rejections: int) -> dict:
-    """SHAPESET.md steps 1–7 for a batch, from its table of uniforms ``u`` [n, 215] float64.
+    """steps 1–7 of the module docstring for a batch, from its table of uniforms ``u`` [n, 215] float64.
 
     Steps 1–6 for both slots at once (:func:`_colours`, :func:`_initial_objects`). Step 7 for
     the second object: while it is rejected, redraw its scales and position (type, θ1 and k
@@ -392,7 +422,7 @@ def _draw_scene(u: torch.Tensor, *, overlap_max: float, max_rejections: int) -> 
 
 
 def _row_intervals(verts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """SHAPESET.md step 8, the scanline part: for convex polygons ``verts`` [K, m, 2] (float64,
+    """step 8 of the module docstring, the scanline part: for convex polygons ``verts`` [K, m, 2] (float64,
     absolute pixel coordinates), the closed x-interval [lo, hi] covered at each row centre
     y = r + ½, as float32 [K, 32] each (lo > hi where the row is empty).
 
@@ -445,12 +475,12 @@ _ROW_MASKS = _row_masks()
 
 
 def grey_to_value(levels: torch.Tensor) -> torch.Tensor:
-    """SHAPESET.md step 9: integer grey level → pixel value, (level/255)·2 − 1 in float32."""
+    """step 9 of the module docstring: integer grey level → pixel value, (level/255)·2 − 1 in float32."""
     return (levels.float() / 255.0) * 2.0 - 1.0
 
 
 def _rasterise(scene: dict) -> torch.Tensor:
-    """SHAPESET.md step 8: fill the background, then draw each object in order as a filled
+    """step 8 of the module docstring: fill the background, then draw each object in order as a filled
     polygon without anti-aliasing, a later object covering an earlier one. A pixel is covered
     iff its centre lies in the closed polygon (see the module docstring for pygame's rule): per
     row, the columns c with lo ≤ c + ½ ≤ hi, i.e. ⌈lo − ½⌉ ≤ c ≤ ⌊hi − ½⌋, read from a table of
@@ -501,7 +531,7 @@ def _generate(n: int, seed: int = 0, device="cpu", *, return_info: bool = False,
 
 
 def generate(n: int, seed: int = 0, device="cpu", *, return_info: bool = False):
-    """Draw ``n`` Shapeset-3×2 images (SHAPESET.md steps 1–9, all of them).
+    """Draw ``n`` Shapeset-3×2 images (steps 1–9 of the module docstring, all of them).
 
     Returns ``(x, y)``: images float32 [n, 1024] in [−1, 1] (grey level/255·2 − 1, flattened row
     by row) and labels int64 [n] in 0..8 (:data:`LABEL_NAMES`). With ``return_info=True`` a third

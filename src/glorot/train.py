@@ -7,7 +7,7 @@ cost becomes NaN/inf is stopped and reported; the others go on. Long runs checkp
 atomically and resume where they stopped, with the same result as an uninterrupted run.
 
 Time is counted in updates and, as in the paper's plots, in "epochs" of 20,000 updates
-(200,000 examples; PAPER.md §2, Monitoring).
+(200,000 examples; the paper's §2 and the x axes of its Figs. 2-4).
 """
 
 from __future__ import annotations
