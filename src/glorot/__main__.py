@@ -6,6 +6,8 @@ torch but not Jupyter), store it in the results archive, and check the archive.
     python -m glorot run gradient_dynamics --profile paper --device cuda
     python -m glorot run shapeset_curves --profile paper --allow-long   (hours on a CPU)
     python -m glorot archive check                         every archived entry: ok / stale / corrupt
+    python -m glorot plan --profile paper --device h200     the paper profile as chunks of <= 9 GPU-minutes
+    python -m glorot run-chunk shapeset_curves.1 --profile paper --device cuda   one chunk (resumes, saves)
 
 ``--set KEY=VALUE`` takes JSON values (``0.01``, ``[0.1, 0.3]``, ``"tanh"``); a value that is
 not JSON is passed as a string, and the experiment's typed configuration then says whether
@@ -19,6 +21,8 @@ import json
 import sys
 
 from . import archive, experiments
+from .configs import ConfigError
+from .experiments import plan as plans
 
 
 def _parse_value(text: str):
@@ -40,15 +44,11 @@ def _list() -> int:
 
 
 def _run(args, parser) -> int:
-    overrides = {}
-    for item in args.set:
-        if "=" not in item:
-            parser.error(f"--set expects KEY=VALUE, got {item!r}")
-        key, value = item.split("=", 1)
-        overrides[key] = _parse_value(value)
+    overrides = _overrides(args, parser)
     try:
         result = experiments.run(args.experiment, args.profile, device=args.device, use_archive=not args.force,
-                                 save=not args.no_save, allow_long=args.allow_long, **overrides)
+                                 save=not args.no_save, allow_long=args.allow_long, kernels=args.kernels, tf32=args.tf32,
+                                 **overrides)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -58,10 +58,65 @@ def _run(args, parser) -> int:
     return 0
 
 
+def _overrides(args, parser) -> dict:
+    overrides = {}
+    for item in args.set:
+        if "=" not in item:
+            parser.error(f"--set expects KEY=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        overrides[key] = _parse_value(value)
+    return overrides
+
+
+def _plan(args, parser) -> int:
+    try:
+        plan = plans.make_plan(args.profile, args.device, args.chunk_minutes, args.experiments or None, **_overrides(args, parser))
+    except (ValueError, ConfigError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(plan.table())
+    if plan.chunks:
+        print(f"\nrun one with: {plan.chunks[0].command()}")
+    return 0
+
+
+def _run_chunk(args, parser) -> int:
+    try:
+        name, _, index = args.chunk_id.rpartition(".")
+        if not name or not index.isdigit():
+            raise ConfigError(f"a chunk ID is EXPERIMENT.K (e.g. shapeset_curves.1), got {args.chunk_id!r}")
+        overrides = _overrides(args, parser)
+        updates = args.model_updates
+        if updates is None:
+            plan = plans.make_plan(args.profile, args.plan_device or args.device, args.chunk_minutes, [name], **overrides)
+            chunks = [c for c in plan.chunks if c.experiment == name]
+            updates = chunks[min(int(index), len(chunks)) - 1].model_updates
+        result = experiments.registry.run_chunk(name, args.profile, int(index), args.device, model_updates=updates,
+                                                seconds=args.minutes * 60, save=not args.no_save, kernels=args.kernels,
+                                                tf32=args.tf32, **overrides)
+    except (ValueError, ConfigError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if result is None:
+        print(f"chunk {args.chunk_id} done; the run goes on with chunk {name}.{int(index) + 1}")
+        return 0
+    print(result.scale())
+    for frame, df in result.frames.items():
+        print(f"{frame}: {len(df)} rows")
+    return 0
+
+
 def _archive_check() -> int:
     table = archive.check_all()
     print(archive.format_check(table))
     return 1 if (table["status"] == "corrupt").any() else 0
+
+
+def _execution_options(p) -> None:
+    p.add_argument("--kernels", default="torch", choices=["torch", "triton"],
+                   help="CUDA backward-and-update: torch's batched products (the reference) or the fused Triton kernel")
+    p.add_argument("--tf32", action="store_true", help="TF32 matrix products on CUDA (off: float32, the paper's numbers; "
+                   "a TF32 run is never archived, use --no-save)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +131,27 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--no-save", action="store_true", help="do not write the archive")
     r.add_argument("--force", action="store_true", help="recompute even if the archive holds this configuration")
     r.add_argument("--allow-long", action="store_true", help="run even if the estimate is over 30 minutes on this device")
+    for q in (r,):
+        _execution_options(q)
+    p = sub.add_parser("plan", help="a profile's training runs as chunks of short jobs, with estimated minutes")
+    p.add_argument("experiments", nargs="*", help="experiments to plan (default: every training experiment)")
+    p.add_argument("--profile", default="paper", help=f"one of {', '.join(experiments.PROFILES)}")
+    p.add_argument("--device", default="h200", help="cpu or cuda (calibrated now), or h200 / h100 (roofline model; "
+                   "h200:triton for the fused kernels, h200:bound for the bandwidth bound)")
+    p.add_argument("--chunk-minutes", type=float, default=plans.CHUNK_MINUTES, help="longest chunk (default 9)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter of every experiment that has it")
+    c = sub.add_parser("run-chunk", help="run one chunk of a planned run: resume, train the chunk's share, save")
+    c.add_argument("chunk_id", metavar="ID", help="EXPERIMENT.K, as `plan` lists them")
+    c.add_argument("--profile", default="paper")
+    c.add_argument("--device", default="cuda")
+    c.add_argument("--model-updates", type=int, default=None, help="the chunk's work (default: the plan's, for --plan-device)")
+    c.add_argument("--plan-device", default=None, help="device whose plan sizes the chunk (default: --device, calibrated now)")
+    c.add_argument("--chunk-minutes", type=float, default=plans.CHUNK_MINUTES)
+    c.add_argument("--minutes", type=float, default=8.0, help="stop and save after this many minutes whatever is left "
+                   "(default 8: time to save within a 9-minute command)")
+    c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    c.add_argument("--no-save", action="store_true", help="do not archive the run when this chunk completes it")
+    _execution_options(c)
     a = sub.add_parser("archive", help="check the results archive")
     a.add_argument("action", choices=["check"])
     args = parser.parse_args(argv)
@@ -84,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
         return _list()
     if args.command == "archive":
         return _archive_check()
+    if args.command == "plan":
+        return _plan(args, parser)
+    if args.command == "run-chunk":
+        return _run_chunk(args, parser)
     return _run(args, parser)
 
 

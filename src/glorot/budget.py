@@ -94,25 +94,96 @@ def _step_seconds(sizes: tuple[int, ...], n_models: int, device: str, batch_size
     stack = nets.MLPStack(list(sizes), activations="tanh", seeds=[0] * m, device=device)
     x = torch.rand(batch_size, sizes[0], device=stack.device) * 2 - 1
     y = torch.randint(0, sizes[-1], (batch_size,), device=stack.device)
+    if stack.device.type == "cuda":
+        return _graph_step_seconds(stack, x, y, budget_s) / m
     stack.sgd_step(x, y)
-    sync = torch.cuda.synchronize if stack.device.type == "cuda" else (lambda: None)
-    sync()
     n, t0 = 0, time.perf_counter()
     while n < 2 or (n < 20 and time.perf_counter() - t0 < budget_s):
         stack.sgd_step(x, y)
         n += 1
-    sync()
     return (time.perf_counter() - t0) / n / m
 
 
-def estimate(stages: list[Stage], device: str) -> Estimate:
-    """The wall time of ``stages`` on ``device``, from a calibration of each distinct shape."""
+def _graph_step_seconds(stack: nets.MLPStack, x: torch.Tensor, y: torch.Tensor, budget_s: float) -> float:
+    """Seconds per step of ``stack`` as :func:`glorot.train.train` runs it on CUDA: blocks of
+    graph-captured steps (:mod:`glorot.cuda_step`), replayed until ``budget_s`` is spent."""
+    from .cuda_step import GraphedSteps
+
+    steps = 20
+    block = GraphedSteps(stack, x.shape[0], steps)
+    xs, ys = x.repeat(steps, 1), y.repeat(steps)
+    block.run(xs, ys)
+    torch.cuda.synchronize()
+    n, t0 = 0, time.perf_counter()
+    while n < 2 or (n < 50 and time.perf_counter() - t0 < budget_s):
+        block.run(xs, ys)
+        n += 1
+    torch.cuda.synchronize()
+    return (time.perf_counter() - t0) / (n * steps)
+
+
+def stage_seconds(stages: list[Stage], device: str) -> tuple[list[float], str]:
+    """The wall time of each stage on ``device``, and how it was obtained: calibrated now on a
+    real device (``"cpu"``, ``"cuda"``), or from the roofline model of a named GPU
+    (:data:`GPU_MODELS`: ``"h200"``, ``"h100"``, optionally ``"h200:triton"`` for the fused
+    kernels' 12 B/param, ``"h200:bound"`` for the copy-bandwidth bound itself)."""
+    if device.split(":")[0] in GPU_MODELS:
+        model, variant = (device.split(":") + [""])[:2]
+        gpu = GPU_MODELS[model]
+        return [s.step_equivalents() * gpu.step_seconds(s.sizes, s.n_models, variant) for s in stages], gpu.method(variant)
     models = {}
     for s in stages:
         models[(s.sizes, s.batch_size)] = max(models.get((s.sizes, s.batch_size), 0), s.n_models)
     shapes = sorted(models)
     per_shape = CALIBRATION_S / max(len(shapes), 1)
     step = {shape: _step_seconds(shape[0], models[shape], device, shape[1], per_shape) for shape in shapes}
-    seconds = sum(s.step_equivalents() * step[(s.sizes, s.batch_size)] for s in stages)
+    method = f"calibrated now on {len(shapes)} shape{'s' if len(shapes) > 1 else ''}"
+    return [s.step_equivalents() * step[(s.sizes, s.batch_size)] for s in stages], method
+
+
+def estimate(stages: list[Stage], device: str) -> Estimate:
+    """The wall time of ``stages`` on ``device`` (see :func:`stage_seconds`)."""
+    seconds, method = stage_seconds(stages, device)
     updates = sum(s.n_models * s.updates for s in stages)
-    return Estimate(seconds, updates, device, f"calibrated now on {len(shapes)} shape{'s' if len(shapes) > 1 else ''}")
+    return Estimate(sum(seconds), updates, device, method)
+
+
+@dataclass(frozen=True)
+class GpuModel:
+    """A roofline model of batch-10 SGD on a GPU, for planning before any GPU is at hand
+    (DESIGN.md, "Performance, by design"). One update of one model moves ``16`` bytes per
+    parameter (the forward reads each weight, dC/dh reads it again, the update reads and
+    writes it), ``12`` with the fused backward-and-update kernel; a graph-captured step of
+    torch's kernels reached about 56% of the copy bandwidth on an H100 (cuBLAS on these
+    skinny shapes). A step is also never shorter than its kernels' launch latency inside a
+    graph, about 2.5 us per kernel and some 10 kernels per layer (what limits small stacks)."""
+
+    name: str
+    copy_bytes_per_s: float
+    cublas_fraction: float = 0.56
+    kernel_latency_s: float = 2.5e-6
+    kernels_per_layer: int = 10
+
+    def step_seconds(self, sizes: tuple[int, ...], n_models: int, variant: str = "") -> float:
+        """Seconds per model per update: ``variant`` ``""`` (torch kernels at cuBLAS's rate),
+        ``"triton"`` (12 B/param at 80% of the copy bandwidth), ``"bound"`` (16 B/param at
+        the copy bandwidth)."""
+        params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        bytes_per_param, fraction = {"": (16, self.cublas_fraction), "bound": (16, 1.0), "triton": (12, 0.8)}[variant]
+        traffic = n_models * params * bytes_per_param / (self.copy_bytes_per_s * fraction)
+        latency = self.kernel_latency_s * self.kernels_per_layer * (len(sizes) - 1)
+        return max(traffic, latency) / n_models
+
+    def method(self, variant: str = "") -> str:
+        what = {"": f"torch kernels at {self.cublas_fraction:.0%} of the copy bandwidth",
+                "bound": "the 16-B/param copy-bandwidth bound",
+                "triton": "fused kernels, 12 B/param at 80% of the copy bandwidth"}[variant]
+        return f"roofline model of an {self.name} ({self.copy_bytes_per_s / 1e12:.1f} TB/s copy; {what}), not a measurement"
+
+
+GPU_MODELS = {
+    "h200": GpuModel("NVIDIA H200", 4.3e12),
+    "h100": GpuModel("NVIDIA H100 SXM", 3.0e12),
+}
+"""The GPUs the plan can be made for without one at hand. Copy bandwidths: H200 measured
+about 4.3 TB/s (DESIGN.md); H100 SXM taken as 3.0 TB/s, about 90% of its 3.35 TB/s peak."""

@@ -243,3 +243,63 @@ def _values_from_state(d: dict) -> np.ndarray | pd.api.extensions.ExtensionArray
     out = np.empty(len(d["list"]), dtype=object)
     out[:] = d["list"]
     return out
+
+
+# --------------------------------------------------------------------------- chunks of a run
+
+class ChunkPaused(Exception):
+    """Raised by a training loop once the work budget of :func:`work_budget` is spent and the
+    run's state is saved in its checkpoint: the next chunk resumes from there."""
+
+
+class _Budget:
+    def __init__(self, model_updates: int | None, seconds: float | None):
+        import time
+
+        self._clock = time.perf_counter
+        self.model_updates = None if model_updates is None else int(model_updates)
+        self.deadline = None if seconds is None else self._clock() + float(seconds)
+        self.spent_updates = 0
+
+    def spent(self) -> bool:
+        if self.model_updates is not None and self.spent_updates >= self.model_updates:
+            return True
+        return self.deadline is not None and self._clock() >= self.deadline
+
+
+_BUDGET: _Budget | None = None
+
+
+class work_budget:
+    """``with work_budget(model_updates=N, seconds=S):`` the training loops in the block
+    (:func:`glorot.train.train`, :func:`glorot.train.train_lockstep`,
+    :func:`glorot.pretrain.pretrain`) stop at their next checkpoint opportunity once ``N``
+    model-updates (one SGD update of one model) have been done in the block or ``S`` seconds
+    have passed, save their state there and raise :class:`ChunkPaused`. A run resumed from
+    that state gives the same result as one that never stopped (the resume tests), so a long
+    run can be cut into chunks anywhere. ``spent_updates`` tells how much was done."""
+
+    def __init__(self, model_updates: int | None = None, seconds: float | None = None):
+        self.budget = _Budget(model_updates, seconds)
+
+    def __enter__(self) -> _Budget:
+        global _BUDGET
+        if _BUDGET is not None:
+            raise RuntimeError("work budgets do not nest")
+        _BUDGET = self.budget
+        return self.budget
+
+    def __exit__(self, *exc) -> None:
+        global _BUDGET
+        _BUDGET = None
+
+
+def spend(model_updates: int) -> None:
+    """Count ``model_updates`` against the current work budget (if any)."""
+    if _BUDGET is not None:
+        _BUDGET.spent_updates += int(model_updates)
+
+
+def budget_spent() -> bool:
+    """True inside a :class:`work_budget` block whose budget is spent."""
+    return _BUDGET is not None and _BUDGET.spent()

@@ -338,7 +338,11 @@ class MLPStack:
         """``[M, 1, 1]`` True for the models trained with the quadratic cost (None if none)."""
         if all(c == "cross_entropy" for c in self.costs):
             return None
-        return torch.tensor([c == "quadratic" for c in self.costs], device=self.device).view(-1, 1, 1)
+        mask = getattr(self, "_quad_mask", None)
+        if mask is None or mask.device != self.device or mask.shape[0] != self.n_models:
+            # made once and kept: a tensor built from a list inside a CUDA-graph capture would be a host copy
+            mask = self._quad_mask = torch.tensor([c == "quadratic" for c in self.costs], device=self.device).view(-1, 1, 1)
+        return mask
 
     def cost(self, fwd: ForwardPass, y: torch.Tensor) -> torch.Tensor:
         """Mean cost over the minibatch, per model ``[M]``: ``-log P(y|x)`` or, for models with
@@ -396,68 +400,125 @@ class MLPStack:
 
         The update is applied in place, layer by layer from the top: ``dC/ds^i`` is computed
         from the *old* ``W^{i+1}`` (eq. 2) before ``W^{i+1}`` is overwritten with
-        ``W - lr * z^T dC/ds`` (eq. 3), so no gradient tensor is ever stored. On the CPU the
-        models are updated one after another with plain matrix products (measured faster than
-        batched ones on CPUs, see ``benchmarks/``); elsewhere one batched product serves all.
+        ``W - lr * z^T dC/ds`` (eq. 3), so no gradient tensor is ever stored. Two paths do
+        exactly this maths (:attr:`step_path`): ``"loop"``, the models one after another with
+        plain matrix products, and ``"batched"``, one batched product for all models.
         """
-        if self.device.type == "cpu":
+        if self.step_path == "loop":
             return self._sgd_step_loop(x, y)
         return self._sgd_step_batched(x, y)
 
-    def _sgd_step_batched(self, x, y):
+    @property
+    def step_path(self) -> str:
+        """``"loop"`` or ``"batched"``: :func:`cpu_step_path` on a CPU, ``"batched"`` elsewhere."""
+        if self.device.type != "cpu":
+            return "batched"
+        return cpu_step_path(self.sizes, self.n_models)
+
+    def _sgd_step_batched(self, x, y, lr: torch.Tensor | None = None, kernels: str = "torch",
+                          tf32: bool = False) -> torch.Tensor:
+        """The step for all models at once with batched products (the GPU path). ``lr``: the
+        learning rate of each model, ``[M]`` on the device (default: ``learning_rates`` times
+        ``active``, so a stopped model keeps its weights). With ``kernels="triton"`` the
+        backward product and the update of each layer are one fused kernel
+        (:func:`glorot.triton_kernels.backward_update`). No host synchronisation and no
+        allocation outside torch's caching allocator: the step can be captured in a CUDA graph
+        (:mod:`glorot.cuda_step`)."""
         fwd = self.forward(x)
         cost = self.cost(fwd, y)
-        lr = (self.learning_rates * self.active.to(self.device, self.dtype)).view(-1, 1, 1)
+        if lr is None:
+            lr = self.learning_rates * self.active.to(self.device, self.dtype)
         delta = self.output_delta(fwd, y)
+        if kernels == "triton":
+            from . import triton_kernels
+
+            codes = self._activation_codes()
+            for i in range(len(self.weights) - 1, -1, -1):
+                delta = triton_kernels.backward_update(self.weights[i], self.biases[i], fwd.z[i], delta, lr, codes,
+                                                       need_below=i > 0, tf32=tf32)
+            return cost
+        lr3 = lr.view(-1, 1, 1)
         for i in range(len(self.weights) - 1, -1, -1):
             W, b = self.weights[i], self.biases[i]
             below = None
             if i > 0:
                 below = self._activation_grad(fwd.z[i]) * torch.bmm(delta, W.transpose(1, 2))
-            scaled = delta * lr
+            scaled = delta * lr3
             W.baddbmm_(fwd.z[i].transpose(1, 2), scaled, alpha=-1.0)
             b.sub_(scaled.sum(1))
             if below is not None:
                 delta = below
         return cost
 
+    def _activation_codes(self) -> torch.Tensor:
+        """Each model's activation as the integer code of :mod:`glorot.triton_kernels`, ``[M]``."""
+        from .triton_kernels import ACTIVATION_CODES
+
+        if getattr(self, "_codes", None) is None or self._codes.device != self.device:
+            self._codes = torch.tensor([ACTIVATION_CODES[a] for a in self.activations], dtype=torch.int32,
+                                       device=self.device)
+        return self._codes
+
     def _sgd_step_loop(self, x, y):
+        """The models one after another, with plain ``mm``/``addmm`` on 2-d views (fewest
+        operations per model: the CPU path at widths where one model's products dominate)."""
         x = x.to(self.device, self.dtype)
         y = y.to(self.device)
-        costs = torch.full((self.n_models,), float("nan"), dtype=self.dtype)
         n_layers = len(self.weights)
         batch = y.shape[0]
-        rows = torch.arange(batch)
+        y1 = y.view(-1, 1)
+        onehot = torch.zeros(batch, self.sizes[-1], dtype=self.dtype, device=self.device).scatter_(1, y1, 1.0)
+        lrs = self.learning_rates.tolist()
+        active = self.active.tolist()
+        costs = []
         for k in range(self.n_models):
-            if not self.active[k]:
+            if not active[k]:
+                costs.append(torch.full((), float("nan"), dtype=self.dtype))
                 continue
             act = ACTIVATIONS[self.activations[k]]
-            lr = float(self.learning_rates[k])
+            lr = lrs[k]
+            weights = [W[k] for W in self.weights]
+            biases = [b[k] for b in self.biases]
             zs = [x]
             h = x
             for i in range(n_layers):
-                h = torch.addmm(self.biases[i][k], h, self.weights[i][k])
+                h = torch.addmm(biases[i], h, weights[i])
                 if i < n_layers - 1:
                     h = act.f(h)
                     zs.append(h)
             logp = torch.log_softmax(h, dim=1)
-            costs[k] = -logp[rows, y].mean()
-            delta = logp.exp_()
-            delta[rows, y] -= 1.0
+            cost = -logp.gather(1, y1).mean()
+            delta = logp.exp_().sub_(onehot)
             if self.costs[k] == "quadratic":
-                costs[k] = 0.5 * delta.square().sum(1).mean()
+                cost = 0.5 * delta.square().sum(1).mean()
                 delta = _quadratic_delta(torch.softmax(h, dim=1), delta)
+            costs.append(cost)
             delta.div_(batch)
             for i in range(n_layers - 1, -1, -1):
-                W = self.weights[i][k]
+                W = weights[i]
                 below = None
                 if i > 0:
                     below = torch.mm(delta, W.t()).mul_(act.grad_from_output(zs[i]))
                 W.addmm_(zs[i].t(), delta, alpha=-lr)
-                self.biases[i][k].add_(delta.sum(0), alpha=-lr)
+                biases[i].add_(delta.sum(0), alpha=-lr)
                 if below is not None:
                     delta = below
-        return costs
+        return torch.stack(costs)
+
+
+BATCHED_MAX_WIDTH = 300
+"""Widest hidden layer at which the batched products beat the per-model loop on a CPU."""
+
+
+def cpu_step_path(sizes: Sequence[int], n_models: int) -> str:
+    """The faster CPU path for a stack, by measurement (``benchmarks/throughput.py`` times
+    both; 1 torch thread, batch 10, AMD EPYC): at width 100 the batched products make
+    3,600 (M = 2) to 6,100 (M = 8) model-updates/s against the loop's 3,300 and 3,000, since
+    per-operation overhead dominates there; at width 500 the two tie, and at the paper's width
+    1000 the loop wins (127 against 112 at M = 7). So: ``"batched"`` for two or more models
+    whose widest hidden layer is at most :data:`BATCHED_MAX_WIDTH`, else ``"loop"``."""
+    hidden = list(sizes[1:-1]) or [max(sizes)]
+    return "batched" if n_models >= 2 and max(hidden) <= BATCHED_MAX_WIDTH else "loop"
 
 
 def _quadratic_delta(p: torch.Tensor, err: torch.Tensor) -> torch.Tensor:

@@ -206,10 +206,15 @@ def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.2
             if run.done % record_every == 0 or run.done == updates_per_layer:
                 _record(stack, layer, run, rows)
             done_total = layer * updates_per_layer + run.done
-            if ckpt_path is not None and (done_total % checkpoint_every == 0 or done_total == total):
+            checkpoints.spend(stack.n_models)
+            paused = ckpt_path is not None and done_total < total and checkpoints.budget_spent()
+            if ckpt_path is not None and (done_total % checkpoint_every == 0 or done_total == total or paused):
                 state = {"settings": settings, "layer": layer, "layer_run": run.state_dict(), "stack": stack.state_dict(),
                          "stream": stream.state_dict(), "rows": rows}
                 checkpoints.save(state, ckpt_path, "pretrain")
+            if paused:
+                raise checkpoints.ChunkPaused(f"work budget spent in pre-training (update {done_total:,} of {total:,}); "
+                                              f"state saved in {ckpt_path}")
     return pd.DataFrame(rows, columns=_ROW_COLUMNS)
 
 

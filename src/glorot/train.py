@@ -13,6 +13,7 @@ Time is counted in updates and, as in the paper's plots, in "epochs" of 20,000 u
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,65 @@ def cpu_threads(n: int | None):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+ENGINES = ("step", "graph")
+"""How :func:`train` performs its updates: ``"step"``, one :meth:`~glorot.nets.MLPStack.sgd_step`
+call per update (the CPU default); ``"graph"``, blocks of :data:`GRAPH_STEPS` updates as one
+:class:`glorot.cuda_step.GraphedSteps` (the CUDA default: a CUDA graph replayed on static
+buffers; on a CPU the same block code runs eagerly)."""
+
+GRAPH_STEPS = 100
+"""Updates per graph block, and so how often the ``"graph"`` engine checks for divergence:
+the costs of a block are read once, after its last update (one host synchronisation per 100
+updates); a model found diverged is reported at its first bad update and stopped there, its
+weights having taken up to 99 more (non-finite) updates."""
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How training runs, apart from what it computes: the engine (:data:`ENGINES`; None: by
+    device), the backward-and-update kernels (``"torch"`` or ``"triton"``) and TF32 products
+    (CUDA only; off by default, the paper's numbers are float32)."""
+
+    engine: str | None = None
+    kernels: str = "torch"
+    tf32: bool = False
+
+    def describe(self) -> str:
+        parts = []
+        if self.kernels != "torch":
+            parts.append(f"{self.kernels} kernels")
+        if self.tf32:
+            parts.append("TF32 products")
+        if self.engine is not None:
+            parts.append(f"{self.engine} engine")
+        return ", ".join(parts)
+
+
+_EXECUTION = Execution()
+
+
+@contextlib.contextmanager
+def execution(engine: str | None = None, kernels: str = "torch", tf32: bool = False):
+    """Run the block's :func:`train` calls with these execution settings (see :class:`Execution`)."""
+    global _EXECUTION
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)} (or None: by device), got {engine!r}")
+    if kernels not in ("torch", "triton"):
+        raise ValueError(f"kernels must be 'torch' or 'triton', got {kernels!r}")
+    if not isinstance(tf32, bool):
+        raise ValueError(f"tf32 must be True or False, got {tf32!r}")
+    before, _EXECUTION = _EXECUTION, Execution(engine, kernels, tf32)
+    try:
+        yield _EXECUTION
+    finally:
+        _EXECUTION = before
+
+
+def current_execution() -> Execution:
+    """The execution settings :func:`train` uses now."""
+    return _EXECUTION
 
 
 @torch.no_grad()
@@ -257,26 +317,70 @@ def train(
 
         bar = tqdm(total=updates, initial=start, unit="upd")
     end = updates if stop_after is None else min(updates, stop_after)
-    check_every = 1 if stack.device.type == "cpu" else 100
+    engine = _EXECUTION.engine or ("graph" if stack.device.type == "cuda" else "step")
+    block = None
+    if engine == "graph":
+        from .cuda_step import GraphedSteps
+
+        block = GraphedSteps(stack, batch_size, GRAPH_STEPS, kernels=_EXECUTION.kernels, tf32=_EXECUTION.tf32)
+    elif _EXECUTION.kernels != "torch" or _EXECUTION.tf32:
+        raise ValueError("triton kernels and TF32 need the graph engine (engine='graph', the default on CUDA)")
+
+    def stop_diverged(cost_rows: list[list[float]], first_update: int) -> None:
+        """Stop every active model whose cost is non-finite or above ``max_cost`` at some
+        step of ``cost_rows`` (one row of M costs per update, starting at ``first_update``)."""
+        active = stack.active.tolist()
+        for j, row in enumerate(cost_rows):
+            for k, c in enumerate(row):
+                if active[k] and not (math.isfinite(c) and c <= max_cost):
+                    active[k] = False
+                    stack.active[k] = False
+                    diverged.append({"model": k, "update": first_update + j})
+                    if block is not None:
+                        block.refresh_learning_rates()
+
+    def next_event(u: int) -> int:
+        """The first update after ``u`` at which something is recorded, saved or checked."""
+        marks = [end]
+        for every in (eval_every, probe_every, checkpoint_every if ckpt_path is not None else None):
+            if every:
+                marks.append((u // every + 1) * every)
+        return min(marks)
+
     u = start
     while u < end:
-        x, y = stream.next_batch(batch_size)
-        cost = stack.sgd_step(x, y)
-        u += 1
-        if u % check_every == 0 or u == updates:
-            cost = cost.cpu()
-            bad = (~torch.isfinite(cost) | (cost > max_cost)) & stack.active
-            for k in torch.nonzero(bad).flatten().tolist():
-                stack.active[k] = False
-                diverged.append({"model": k, "update": u})
+        stop = next_event(u)
+        while u < stop:
+            if block is not None and stop - u >= GRAPH_STEPS:
+                x, y = stream.next_batch(batch_size * GRAPH_STEPS)
+                costs = block.run(x, y).tolist()
+                stop_diverged(costs, u + 1)
+                n = GRAPH_STEPS
+            else:
+                x, y = stream.next_batch(batch_size)
+                if block is not None:
+                    cost = stack._sgd_step_batched(x, y, lr=block.lr)
+                else:
+                    cost = stack.sgd_step(x, y)
+                stop_diverged([cost.tolist()], u + 1)
+                n = 1
+            u += n
+            checkpoints.spend(n * stack.n_models)
+            if bar is not None:
+                bar.update(n)
+            if ckpt_path is not None and checkpoints.budget_spent() and u < stop:
+                break
         do_eval = u == updates or due(eval_every, u)
         do_probe = u == updates or due(probe_every, u)
         if do_eval or do_probe:
             record(u, do_eval, do_probe)
-        if ckpt_path is not None and (u % checkpoint_every == 0 or u == updates):
+        paused = ckpt_path is not None and u < updates and checkpoints.budget_spent()
+        if ckpt_path is not None and (u % checkpoint_every == 0 or u == updates or paused):
             save(u, t0)
-        if bar is not None:
-            bar.update(1)
+        if paused:
+            if bar is not None:
+                bar.close()
+            raise checkpoints.ChunkPaused(f"work budget spent at update {u:,} of {updates:,}; state saved in {ckpt_path}")
     if bar is not None:
         bar.close()
     wall = elapsed_before + time.perf_counter() - t0
@@ -451,9 +555,13 @@ def train_lockstep(stacks: Sequence[nets.MLPStack], stream, cuts: Sequence[int],
             rec["probes"].append(_shift(p, offset, batch_size))
             if not res.diverged.empty:
                 rec["diverged"].append(res.diverged.assign(update=res.diverged["update"] + offset))
-        if ckpt_path is not None and (end == total or end // checkpoint_every > offset // checkpoint_every):
+        paused = ckpt_path is not None and end < total and checkpoints.budget_spent()
+        if ckpt_path is not None and (end == total or end // checkpoint_every > offset // checkpoint_every or paused):
             checkpoints.save(_lockstep_state(j + 1, run, stacks, shared, out), ckpt_path, "train_lockstep")
         offset = end
+        if paused:
+            raise checkpoints.ChunkPaused(f"work budget spent after segment {j + 1} of {len(cuts)} (update {end:,} of "
+                                          f"{total:,}); state saved in {ckpt_path}")
     results = []
     for stack, rec in zip(stacks, out):
         div = pd.concat(rec["diverged"], ignore_index=True) if rec["diverged"] else pd.DataFrame(columns=["model", "update"])

@@ -21,6 +21,7 @@ import json
 import os
 import shlex
 import shutil
+import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +30,9 @@ from typing import Callable
 import pandas as pd
 import torch
 
-from .. import archive, budget
-from ..configs import Config, ConfigError, build, check_value, knob
-from ..train import cpu_threads
+from .. import archive, budget, checkpoints
+from ..configs import Config, ConfigError, Knob, build, check_value, knob
+from ..train import Execution, cpu_threads, execution
 from ..validation import check_choice, check_device
 
 PROFILES = ("smoke", "quick", "paper")
@@ -200,7 +201,7 @@ def _threads(exp: Experiment, cfg: Config, device: str) -> int | None:
 
 
 def run(name: str, profile: str = "quick", device: str = "cpu", use_archive: bool = True, save: bool = False,
-        allow_long: bool = False, **overrides) -> Result:
+        allow_long: bool = False, *, kernels: str = "torch", tf32: bool = False, **overrides) -> Result:
     """Run (or load from the archive) experiment ``name`` at ``profile`` on ``device``.
 
     Everything is validated first. With ``use_archive`` a stored run of exactly this
@@ -208,13 +209,20 @@ def run(name: str, profile: str = "quick", device: str = "cpu", use_archive: boo
     experiment's wall time is estimated and printed; above 30 minutes it is refused unless
     ``allow_long`` (the message gives the command for a GPU). The run checkpoints under
     :data:`CHECKPOINT_ROOT` and resumes from there after an interruption; with ``save`` it is
-    stored in the archive.
+    stored in the archive. ``kernels`` (``"torch"`` or ``"triton"``) and ``tf32`` choose how a
+    CUDA run computes (:func:`glorot.train.execution`); a TF32 run is never archived, since
+    its numbers are not the paper's float32 ones.
     """
     exp = experiment(name)
     cfg = config(name, profile, **overrides)
     device = check_device(device)
-    use_archive, save, allow_long = (check_flag(n, v) for n, v in
-                                     (("use_archive", use_archive), ("save", save), ("allow_long", allow_long)))
+    use_archive, save, allow_long, tf32 = (check_flag(n, v) for n, v in (("use_archive", use_archive), ("save", save),
+                                                                        ("allow_long", allow_long), ("tf32", tf32)))
+    check_choice("kernels", kernels, ("torch", "triton"))
+    if (kernels != "torch" or tf32) and torch.device(device).type != "cuda":
+        raise ConfigError(f"kernels={kernels!r} and tf32={tf32} are for CUDA devices; on {device} use kernels='torch', tf32=False")
+    if tf32 and save:
+        raise ConfigError("a TF32 run is not archived (the paper's numbers are float32): run it with save=False (CLI --no-save)")
     if use_archive:
         hit = archive.load(name, profile, cfg.to_dict())
         if hit is not None:
@@ -227,17 +235,115 @@ def run(name: str, profile: str = "quick", device: str = "cpu", use_archive: boo
                 f"{name} at profile {profile!r} would take about {budget.format_seconds(est.seconds)} on {device}, over the "
                 f"{budget.LIMIT_S // 60}-minute limit of an unasked run. Run it on a GPU: `{cli_command(name, profile, cfg)}`; "
                 f"or allow it here with allow_long=True (CLI --allow-long, papermill -p allow_long True).")
-    ckpt = checkpoint_dir(name, profile, cfg)
+    return _execute(exp, profile, cfg, device, est, save, Execution(None, kernels, tf32))
+
+
+def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save: bool, how: Execution,
+             chunk: dict | None = None) -> Result:
+    """Run the runner (resuming from its checkpoints), make the provenance, archive, clean up.
+    ``chunk``: this call is one chunk of a chunked run (:func:`run_chunk`); the chunks before
+    it are in the checkpoint folder's ledger, and the provenance lists them all."""
+    ckpt = checkpoint_dir(exp.name, profile, cfg)
     data_files = exp.data_files(cfg) if exp.data_files else []
-    with cpu_threads(_threads(exp, cfg, device)):  # inside, so that the provenance's device names the threads used
+    with cpu_threads(_threads(exp, cfg, device)), execution(how.engine, how.kernels, how.tf32):
+        # the provenance is made inside, so that its device names the threads used
         t0 = time.perf_counter()
         frames = exp.runner(cfg, device, ckpt)
-        prov = archive.provenance(cfg.to_dict(), device, time.perf_counter() - t0, module=exp.module, data_files=data_files)
-        prov |= {"experiment": name, "profile": profile}
+        wall = time.perf_counter() - t0
+        chunks = None
+        if chunk is not None:
+            chunks = read_ledger(ckpt) + [chunk | {"wall_time_s": round(wall, 1), "status": "finished"}]
+            wall = sum(c["wall_time_s"] for c in chunks)
+        prov = archive.provenance(cfg.to_dict(), device, wall, module=exp.module, data_files=data_files)
+        prov |= {"experiment": exp.name, "profile": profile}
+    if how.describe():
+        prov["execution"] = how.describe()
+    if chunks is not None:
+        prov["chunks"] = chunks
     if est is not None:
         prov["estimated_wall_time_s"] = round(est.seconds, 1)
     if save:
-        archive.save(name, profile, cfg.to_dict(), frames, prov)
+        archive.save(exp.name, profile, cfg.to_dict(), frames, prov)
     if ckpt.exists():
         shutil.rmtree(ckpt)
-    return Result(name, profile, cfg, frames, prov, "live")
+    return Result(exp.name, profile, cfg, frames, prov, "live")
+
+
+# --------------------------------------------------------------------------- chunks
+
+LEDGER = "chunks.json"
+"""The file in a run's checkpoint folder that lists the chunks done so far (plain JSON)."""
+
+
+def read_ledger(ckpt: Path) -> list[dict]:
+    """The chunks of a chunked run done so far, oldest first (empty if none)."""
+    path = Path(ckpt) / LEDGER
+    if not path.exists():
+        return []
+    try:
+        chunks = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise ConfigError(f"the chunk ledger {path} is corrupt ({e}); delete the folder {ckpt} to start the run afresh") from None
+    if not isinstance(chunks, list) or not all(isinstance(c, dict) and "chunk" in c for c in chunks):
+        raise ConfigError(f"the chunk ledger {path} is corrupt (not a list of chunks); delete the folder {ckpt} to start afresh")
+    return chunks
+
+
+def _write_ledger(ckpt: Path, chunks: list[dict]) -> None:
+    ckpt.mkdir(parents=True, exist_ok=True)
+    tmp = ckpt / (LEDGER + ".tmp")
+    tmp.write_text(json.dumps(chunks, indent=1) + "\n")
+    os.replace(tmp, ckpt / LEDGER)
+
+
+def run_chunk(name: str, profile: str, chunk: int, device: str = "cpu", *, model_updates: int | None = None,
+              seconds: float | None = None, save: bool = True, kernels: str = "torch", tf32: bool = False,
+              **overrides) -> Result | None:
+    """Run chunk number ``chunk`` (1, 2, ...) of experiment ``name`` at ``profile``: resume the
+    run from its checkpoints, train until ``model_updates`` model-updates are done or
+    ``seconds`` have passed (:class:`glorot.checkpoints.work_budget`), save the state and
+    return None; or, if the run completes within the chunk, archive it (``save``) and return
+    its :class:`Result`, whose provenance lists every chunk (worker, device, wall time). A run
+    resumed from a checkpoint equals one that never stopped, so the merged archive entry is
+    the uninterrupted run's. Chunk ``n`` needs chunks ``1..n-1`` done (the ledger in the
+    run's checkpoint folder; share that folder, ``GLOROT_CHECKPOINTS``, between machines)."""
+    exp = experiment(name)
+    cfg = config(name, profile, **overrides)
+    device = check_device(device)
+    chunk = check_value("chunk", chunk, Knob("int", lo=1, hi=100_000))
+    if model_updates is not None:
+        model_updates = check_value("model_updates", model_updates, Knob("int", lo=1, hi=10**12, unit="model-updates"))
+    if seconds is not None:
+        seconds = check_value("seconds", seconds, Knob("float", lo=1.0, hi=7 * 86400.0, unit="s"))
+    if model_updates is None and seconds is None:
+        raise ConfigError("a chunk needs a budget: model_updates (CLI --model-updates) and/or seconds (CLI --minutes)")
+    save, tf32 = check_flag("save", save), check_flag("tf32", tf32)
+    if tf32 and save:
+        raise ConfigError("a TF32 run is not archived (the paper's numbers are float32): run it with save=False (CLI --no-save)")
+    hit = archive.load(name, profile, cfg.to_dict())
+    if hit is not None:
+        print(f"{name} (profile {profile}) is archived already: chunk {chunk} has nothing to do")
+        return Result(name, profile, cfg, hit.frames, hit.provenance, "archived", stale=hit.stale)
+    ckpt = checkpoint_dir(name, profile, cfg)
+    done = read_ledger(ckpt)
+    if chunk != len(done) + 1:
+        need = len(done) + 1
+        raise ConfigError(f"chunk {chunk} of {name} (profile {profile}) cannot run now: {len(done)} chunk"
+                          f"{'s are' if len(done) != 1 else ' is'} done, so the next is chunk {need}"
+                          + (f" (chunks {chunk} and later need it)" if chunk > need else " (this one is done already)"))
+    entry = {"chunk": chunk, "worker": socket.gethostname(), "device": archive.device_name(torch.device(device)),
+             "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    est = estimate(name, cfg, device) if not done else None
+    t0 = time.perf_counter()
+    with checkpoints.work_budget(model_updates, seconds) as spent:
+        try:
+            result = _execute(exp, profile, cfg, device, est, save, Execution(None, kernels, tf32), chunk=entry)
+        except checkpoints.ChunkPaused as paused:
+            entry |= {"wall_time_s": round(time.perf_counter() - t0, 1), "model_updates": spent.spent_updates,
+                      "status": "paused"}
+            _write_ledger(ckpt, done + [entry])
+            print(f"{name} chunk {chunk}: {paused}")
+            return None
+    return result
+
+

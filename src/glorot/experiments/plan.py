@@ -1,0 +1,150 @@
+"""A profile's training runs as a plan of short jobs (DESIGN.md, "Performance, by design").
+
+GPU time comes in short jobs (a preemptible GPU, a queue slot: about 15 minutes, at most 9
+a command). :func:`make_plan` lists every training run of a profile, estimates each on a
+device (:func:`glorot.budget.stage_seconds`: calibrated on a real device, or the roofline
+model of a named GPU) and cuts it into chunks of at most ``chunk_minutes``. A chunk is a
+share of the run's work in model-updates; ``python -m glorot run-chunk ID`` runs it with
+:func:`glorot.experiments.registry.run_chunk`, which resumes the run from its checkpoints,
+stops once the chunk's budget (or its time limit) is spent, and saves; the last chunk
+archives the run. Because a resumed run equals an uninterrupted one, where the cuts fall does
+not change the result, only how the work is shared: the chunk sizes are estimates, and a run
+whose estimate was short simply takes one more chunk.
+
+Chunks of one run go in order (each resumes from the one before); different runs are
+independent, and may run at different times or on different machines that share the
+checkpoint folder (``GLOROT_CHECKPOINTS``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .. import budget
+from ..configs import ConfigError
+from .registry import EXPERIMENTS, PROFILES, config
+
+CHUNK_MINUTES = 9.0
+"""The longest command of a short GPU job."""
+
+MARGIN = 0.85
+"""Share of a chunk's minutes planned as work: the rest is for starting, evaluating and
+saving, and for the estimate being short."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One short job: chunk ``index`` of ``of`` of ``experiment`` at ``profile``, its share of
+    the run's work in ``model_updates`` and its estimated ``minutes`` on the plan's device."""
+
+    experiment: str
+    profile: str
+    index: int
+    of: int
+    model_updates: int
+    minutes: float
+
+    @property
+    def id(self) -> str:
+        return f"{self.experiment}.{self.index}"
+
+    def command(self, device: str = "cuda") -> str:
+        return (f"python -m glorot run-chunk {self.id} --profile {self.profile} --device {device} "
+                f"--model-updates {self.model_updates}")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The chunks of a profile on a device, with each run's total estimate."""
+
+    profile: str
+    device: str
+    method: str
+    chunk_minutes: float
+    chunks: tuple[Chunk, ...]
+    run_minutes: dict
+
+    def total_minutes(self) -> float:
+        return sum(self.run_minutes.values())
+
+    def table(self) -> str:
+        """The plan as text: one line per chunk, a total per run and overall."""
+        lines = [f"plan of profile '{self.profile}' on {self.device}: {len(self.chunks)} chunks of at most "
+                 f"{self.chunk_minutes:g} minutes; estimates from the {self.method}",
+                 f"{'chunk':28s} {'model-updates':>15s} {'est. min':>9s}"]
+        for c in self.chunks:
+            lines.append(f"{c.id:28s} {c.model_updates:>15,d} {c.minutes:>9.1f}")
+            if c.index == c.of:
+                lines.append(f"{'':28s} {'run total':>15s} {self.run_minutes[c.experiment]:>9.1f}")
+        lines.append(f"{'all runs':28s} {'':>15s} {self.total_minutes():>9.1f}  "
+                     f"({self.total_minutes() / 60:.1f} device-hours)")
+        return "\n".join(lines)
+
+
+def make_plan(profile: str = "paper", device: str = "h200", chunk_minutes: float = CHUNK_MINUTES,
+              experiments: list[str] | None = None, **overrides) -> Plan:
+    """The plan of every training experiment (or of ``experiments``) at ``profile``: see the
+    module docstring. ``overrides`` apply to every experiment that has such a knob."""
+    if profile not in PROFILES:
+        raise ConfigError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+    if isinstance(chunk_minutes, bool) or not isinstance(chunk_minutes, (int, float)) or not 1 <= chunk_minutes <= 24 * 60:
+        raise ConfigError(f"chunk_minutes must be a number of minutes in [1, 1440], got {chunk_minutes!r}")
+    names = list(experiments) if experiments else [n for n, e in EXPERIMENTS.items() if e.stages is not None]
+    unknown = [n for n in names if n not in EXPERIMENTS]
+    if unknown:
+        raise ConfigError(f"unknown experiment(s) {unknown}; known: {', '.join(EXPERIMENTS)}")
+    chunks, totals, method = [], {}, ""
+    for name in names:
+        exp = EXPERIMENTS[name]
+        if exp.stages is None:
+            continue
+        knobs = exp.config_class.knobs()
+        cfg = config(name, profile, **{k: v for k, v in overrides.items() if k in knobs})
+        stages = exp.stages(cfg)
+        seconds, method = budget.stage_seconds(stages, device)
+        totals[name] = sum(seconds) / 60
+        chunks += _cut(name, profile, stages, seconds, chunk_minutes * 60 * MARGIN)
+    return Plan(profile, device, method, float(chunk_minutes), tuple(chunks), totals)
+
+
+def _cut(name: str, profile: str, stages: list[budget.Stage], seconds: list[float], per_chunk_s: float) -> list[Chunk]:
+    """Chunks of equal estimated time, each at most ``per_chunk_s``, as shares of the stages'
+    model-updates (a chunk may span the end of one stage and the start of the next)."""
+    total = sum(seconds)
+    n = max(1, math.ceil(total / per_chunk_s))
+    share = total / n
+    out, t_done, u_done = [], 0.0, 0.0
+    boundaries = []  # cumulative (time, model-updates) at each stage's end
+    t = u = 0.0
+    for s, sec in zip(stages, seconds):
+        t, u = t + sec, u + s.n_models * s.updates
+        boundaries.append((t, u, sec, s.n_models * s.updates))
+    for k in range(1, n + 1):
+        t_end = total if k == n else k * share
+        u_end = _updates_at(boundaries, t_end)
+        out.append(Chunk(name, profile, k, n, max(1, round(u_end - u_done)), (t_end - t_done) / 60))
+        t_done, u_done = t_end, u_end
+    return out
+
+
+def _updates_at(boundaries, t: float) -> float:
+    """Model-updates done by time ``t`` of the run, stages taken in order, each at its own rate."""
+    for t_end, u_end, sec, updates in boundaries:
+        if t <= t_end + 1e-9:
+            frac = 1.0 if sec <= 0 else (t - (t_end - sec)) / sec
+            return u_end - updates + frac * updates
+    return boundaries[-1][1] if boundaries else 0.0
+
+
+def find_chunk(plan: Plan, chunk_id: str) -> Chunk:
+    """The chunk ``experiment.k`` of ``plan`` (a clear error naming the valid IDs otherwise)."""
+    for c in plan.chunks:
+        if c.id == chunk_id:
+            return c
+    name = chunk_id.rsplit(".", 1)[0]
+    ids = [c.id for c in plan.chunks if c.experiment == name]
+    if ids:
+        raise ConfigError(f"no chunk {chunk_id!r} in the plan: {name} has chunks {ids[0]} to {ids[-1]}")
+    raise ConfigError(f"no chunk {chunk_id!r}: a chunk ID is EXPERIMENT.K, e.g. "
+                      f"{plan.chunks[0].id if plan.chunks else 'shapeset_curves.1'} (python -m glorot plan lists them)")
