@@ -151,7 +151,7 @@ def estimate(stages: list[Stage], device: str) -> Estimate:
 @dataclass(frozen=True)
 class GpuModel:
     """A roofline model of batch-10 SGD on a GPU, for planning before any GPU is at hand
-    (DESIGN.md, "Performance, by design"). One update of one model moves ``16`` bytes per
+    (the book's chapter 07). One update of one model moves ``16`` bytes per
     parameter (the forward reads each weight, dC/dh reads it again, the update reads and
     writes it), ``12`` with the fused backward-and-update kernel; a graph-captured step of
     torch's kernels reached about 56% of the copy bandwidth on an H100 (cuBLAS on these
@@ -186,4 +186,4 @@ GPU_MODELS = {
     "h100": GpuModel("NVIDIA H100 SXM", 3.0e12),
 }
 """The GPUs the plan can be made for without one at hand. Copy bandwidths: H200 measured
-about 4.3 TB/s (DESIGN.md); H100 SXM taken as 3.0 TB/s, about 90% of its 3.35 TB/s peak."""
+about 4.3 TB/s (the project's design measurements); H100 SXM taken as 3.0 TB/s, about 90% of its 3.35 TB/s peak."""
