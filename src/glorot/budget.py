@@ -122,11 +122,14 @@ def _graph_step_seconds(stack: nets.MLPStack, x: torch.Tensor, y: torch.Tensor, 
     return (time.perf_counter() - t0) / (n * steps)
 
 
-def stage_seconds(stages: list[Stage], device: str) -> tuple[list[float], str]:
+def stage_seconds(stages: list[Stage], device) -> tuple[list[float], str]:
     """The wall time of each stage on ``device``, and how it was obtained: calibrated now on a
-    real device (``"cpu"``, ``"cuda"``), or from the roofline model of a named GPU
+    real device (``"cpu"``, ``"cuda"``), from the roofline model of a named GPU
     (:data:`GPU_MODELS`: ``"h200"``, ``"h100"``, optionally ``"h200:triton"`` for the fused
-    kernels' 12 B/param, ``"h200:bound"`` for the copy-bandwidth bound itself)."""
+    kernels' 12 B/param, ``"h200:bound"`` for the copy-bandwidth bound itself), or from rates
+    measured earlier (a :class:`MeasuredRates`)."""
+    if isinstance(device, MeasuredRates):
+        return [s.step_equivalents() * device.step_seconds(s.sizes, s.n_models) for s in stages], device.method()
     if device.split(":")[0] in GPU_MODELS:
         model, variant = (device.split(":") + [""])[:2]
         gpu = GPU_MODELS[model]
@@ -187,3 +190,26 @@ GPU_MODELS = {
 }
 """The GPUs the plan can be made for without one at hand. Copy bandwidths: H200 measured
 about 4.3 TB/s (the project's design measurements); H100 SXM taken as 3.0 TB/s, about 90% of its 3.35 TB/s peak."""
+
+
+@dataclass(frozen=True)
+class MeasuredRates:
+    """Training rates measured on a device (``benchmarks/``): model-updates/s of the stack
+    trainer at ``M`` models side by side, ``rates = {M: rate}``, for a net of ``n_parameters``.
+    A stage's seconds per model-update are taken at the measured ``M`` nearest its own (on a
+    log scale), scaled by its parameter count (batch-10 SGD costs in proportion to it)."""
+
+    name: str
+    rates: dict
+    n_parameters: int
+    source: str = ""
+
+    def step_seconds(self, sizes: tuple[int, ...], n_models: int) -> float:
+        import math
+
+        m = min(self.rates, key=lambda k: abs(math.log(k) - math.log(max(n_models, 1))))
+        params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        return params / self.n_parameters / self.rates[m]
+
+    def method(self) -> str:
+        return f"rates measured on {self.name}" + (f" ({self.source})" if self.source else "")

@@ -23,7 +23,7 @@ from . import data, nets, shapeset
 from .budget import Stage
 from .configs import Config, check_at_most, knob
 from .probes import DynamicsProbe
-from .train import UPDATES_PER_EPOCH, cpu_threads, segments, train_lockstep
+from .train import cpu_threads, segments, train_lockstep
 
 MAX_UPDATES = 100_000_000
 """The most updates a run may ask for (40x the paper's 2.5M): beyond it is a typo."""

@@ -45,7 +45,7 @@ import torch
 
 from .. import checkpoints, data, nets, pretrain, shapeset, stats, train
 from ..budget import Stage
-from ..configs import Config, ConfigError, check_at_most, knob
+from ..configs import Config, check_at_most, knob
 from ..monitoring import MAX_UPDATES, learning_rates_knob, seed_knob, threads_knob, updates_knob, width_knob
 from ..paper import CONFIGURATIONS, PAPER_SVM, PAPER_TABLE1, PAPER_TABLE1_BOLD, TABLE1_ROWS, Configuration
 from .registry import Experiment, register

@@ -105,7 +105,7 @@ def make_plan(profile: str = "paper", device: str = "h200", chunk_minutes: float
         seconds, method = budget.stage_seconds(stages, device)
         totals[name] = sum(seconds) / 60
         chunks += _cut(name, profile, stages, seconds, chunk_minutes * 60 * MARGIN)
-    return Plan(profile, device, method, float(chunk_minutes), tuple(chunks), totals)
+    return Plan(profile, getattr(device, "name", device), method, float(chunk_minutes), tuple(chunks), totals)
 
 
 def _cut(name: str, profile: str, stages: list[budget.Stage], seconds: list[float], per_chunk_s: float) -> list[Chunk]:
