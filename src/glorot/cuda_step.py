@@ -107,6 +107,13 @@ class GraphedSteps:
         return graph
 
     @torch.no_grad()
+    def step(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """One update outside the graph, with the same kernels and learning rates (for the
+        updates left over before an evaluation or checkpoint); returns the costs ``[M]``."""
+        with tf32_matmul(self.tf32) if self.stack.device.type == "cuda" else contextlib.nullcontext():
+            return self.stack._sgd_step_batched(x, y, lr=self.lr, kernels=self.kernels, tf32=self.tf32)
+
+    @torch.no_grad()
     def run(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         n = self.steps * self.batch_size
         if x.shape[0] != n or y.shape[0] != n:

@@ -359,7 +359,7 @@ def train(
             else:
                 x, y = stream.next_batch(batch_size)
                 if block is not None:
-                    cost = stack._sgd_step_batched(x, y, lr=block.lr)
+                    cost = block.step(x, y)
                 else:
                     cost = stack.sgd_step(x, y)
                 stop_diverged([cost.tolist()], u + 1)
