@@ -42,13 +42,12 @@ Tolerances (``u = 2**-24``, the unit roundoff of float32):
   Observed: [64, 48, 48, 5] with M=6 (every activation, one model stopped): kernel 1.2e-07,
   torch 1.9e-07, kernel-torch 1.9e-07 after 1 step; 3.9e-07, 7.9e-07, 8.8e-07 after 20.
   The paper's [1024, 1000 x5, 9] with M=3 (tanh, sigmoid, softsign): 7.3e-07, 5.3e-07,
-  6.0e-07 after 1 step; 9.0e-07, 1.0e-06, 9.8e-07 after 3. The paper-sized stack runs 3
-  steps, not 20: the interpreter needs about 4 s for one step of it (20 would take ~80 s).
+  6.0e-07 after 1 step; 2.2e-06, 2.1e-06, 1.8e-06 after 20 (the test takes about 40 s).
 * TF32 (``tf32=True``): the interpreter computes in float32 anyway; the check uses TF32's
   unit roundoff ``2**-11`` so that it would hold on a GPU too.
 
-The whole module runs in 33-57 s on this 2-core CPU (varies with the machine's load): about
-15 s the paper-sized stack, 5 s the small one, 5-7 s the sm_90 compilation, 2 s the
+The whole module runs in about 60-80 s on this 2-core CPU (varies with the machine's load):
+about 40 s the paper-sized stack, 5 s the small one, 5-7 s the sm_90 compilation, 2 s the
 no-triton subprocess, the rest well under 1 s each.
 """
 
