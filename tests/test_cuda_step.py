@@ -112,3 +112,21 @@ def test_graph_engine_on_a_shapeset_stream():
 
     a, b = run("step"), run("graph")
     assert all(torch.equal(p, q) for p, q in zip(a.weights, b.weights))
+
+
+def test_one_block_serves_every_train_call_of_a_stack():
+    # the lockstep trainer calls train once per segment: the block (a CUDA graph on a GPU) is
+    # made once per stack and settings, and two calls equal one call of the same length
+    x, y = _data()
+    one, two = _stack(), _stack()
+    with execution(engine="graph"):
+        train(one, ArrayStream(x, y, seed=1), 300)
+        stream = ArrayStream(x, y, seed=1)
+        train(two, stream, 150)
+        (block,) = two._graphed_steps.values()
+        two.active[0] = False  # a model stopped between calls keeps its weights in the next
+        before = [w[0].clone() for w in two.weights]
+        train(two, stream, 150)
+        assert list(two._graphed_steps.values()) == [block]
+    assert all(torch.equal(w[0], b) for w, b in zip(two.weights, before))
+    assert all(torch.equal(p[1:], q[1:]) for p, q in zip(one.weights, two.weights))

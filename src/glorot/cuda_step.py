@@ -72,6 +72,7 @@ class GraphedSteps:
         self.lr = torch.zeros(stack.n_models, device=dev, dtype=dtype)
         self.costs = torch.zeros(self.steps, stack.n_models, device=dev, dtype=dtype)
         self.refresh_learning_rates()
+        self.tensors = stack.weights + stack.biases  # the tensors the graph updates in place
         self._graph = self._capture() if self.graph else None
 
     def refresh_learning_rates(self) -> None:
@@ -87,15 +88,16 @@ class GraphedSteps:
 
     @torch.no_grad()
     def _capture(self) -> torch.cuda.CUDAGraph:
-        """Warm up (cuBLAS workspaces, Triton compilation) on a side stream, then capture the
-        body. The warm-up steps change the weights, so they are saved first and restored."""
+        """Warm up (cuBLAS workspaces, Triton compilation: three steps) on a side stream, then
+        capture the body. The warm-up steps change the weights, so they are saved first and
+        restored."""
         tensors = self.stack.weights + self.stack.biases
         saved = [t.clone() for t in tensors]
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side), tf32_matmul(self.tf32):
-            for _ in range(2):
-                self._body()
+            for _ in range(3):
+                self.stack._sgd_step_batched(self.x[0], self.y[0], lr=self.lr, kernels=self.kernels, tf32=self.tf32)
         torch.cuda.current_stream().wait_stream(side)
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph), tf32_matmul(self.tf32):
@@ -126,3 +128,17 @@ class GraphedSteps:
             with tf32_matmul(self.tf32) if self.stack.device.type == "cuda" else contextlib.nullcontext():
                 self._body()
         return self.costs
+
+
+def graphed_steps(stack: MLPStack, batch_size: int, steps: int, *, kernels: str = "torch", tf32: bool = False) -> GraphedSteps:
+    """The :class:`GraphedSteps` of ``stack`` for these settings, made (and captured) once and
+    kept with the stack: the trainer is called once per segment of a monitored run, and a
+    graph replays on the stack's own weight tensors, so one capture serves them all."""
+    cache = stack.__dict__.setdefault("_graphed_steps", {})
+    key = (int(batch_size), int(steps), kernels, bool(tf32))
+    block = cache.get(key)
+    if block is None or any(w is not v for w, v in zip(block.tensors, stack.weights + stack.biases)):
+        block = cache[key] = GraphedSteps(stack, batch_size, steps, kernels=kernels, tf32=tf32)
+    else:
+        block.refresh_learning_rates()
+    return block

@@ -320,9 +320,9 @@ def train(
     engine = _EXECUTION.engine or ("graph" if stack.device.type == "cuda" else "step")
     block = None
     if engine == "graph":
-        from .cuda_step import GraphedSteps
+        from .cuda_step import graphed_steps
 
-        block = GraphedSteps(stack, batch_size, GRAPH_STEPS, kernels=_EXECUTION.kernels, tf32=_EXECUTION.tf32)
+        block = graphed_steps(stack, batch_size, GRAPH_STEPS, kernels=_EXECUTION.kernels, tf32=_EXECUTION.tf32)
     elif _EXECUTION.kernels != "torch" or _EXECUTION.tf32:
         raise ValueError("triton kernels and TF32 need the graph engine (engine='graph', the default on CUDA)")
 
