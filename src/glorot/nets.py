@@ -511,12 +511,14 @@ BATCHED_MAX_WIDTH = 300
 
 
 def cpu_step_path(sizes: Sequence[int], n_models: int) -> str:
-    """The faster CPU path for a stack, by measurement (``benchmarks/throughput.py`` times
-    both; 1 torch thread, batch 10, AMD EPYC): at width 100 the batched products make
-    3,600 (M = 2) to 6,100 (M = 8) model-updates/s against the loop's 3,300 and 3,000, since
-    per-operation overhead dominates there; at width 500 the two tie, and at the paper's width
-    1000 the loop wins (127 against 112 at M = 7). So: ``"batched"`` for two or more models
-    whose widest hidden layer is at most :data:`BATCHED_MAX_WIDTH`, else ``"loop"``."""
+    """The faster CPU path for a stack, by measurement (``benchmarks/throughput.py``; the figures
+    below are medians from ``benchmarks/results/cpu-amd-epyc-*.json``, 2026-12-02, 1 torch thread,
+    the experiments' setting, batch 10). At width 100 per-operation overhead dominates and the
+    batched products win from two models on (6,700 model-updates/s against the loop's 3,700 at
+    M = 7); at the paper's width 1000 the loop is as fast or faster (140 against 127 at M = 7).
+    So: ``"batched"`` for two or more models whose widest hidden layer is at most
+    :data:`BATCHED_MAX_WIDTH`, else ``"loop"``. (With 2 threads the batched products also win at
+    width 1000 and M = 7, 208 against 133: a rule for 2-thread runs would differ there.)"""
     hidden = list(sizes[1:-1]) or [max(sizes)]
     return "batched" if n_models >= 2 and max(hidden) <= BATCHED_MAX_WIDTH else "loop"
 

@@ -11,7 +11,7 @@ One job: for every model ``m`` of a stack, given the layer's input activations
 * eq. (3) and the plain SGD step:  ``W <- W - lr * z^T @ delta`` and
   ``b <- b - lr * sum_batch delta``, in place.
 
-Why fuse (DESIGN). With the paper's minibatch of ``B = 10`` an SGD step is memory bound:
+Why fuse. With the paper's minibatch of ``B = 10`` an SGD step is memory bound:
 the arithmetic per weight is a handful of multiply-adds, the cost is the bytes moved. The
 unfused torch path of :meth:`MLPStack._sgd_step_batched` touches each float32 weight four
 times per step: the forward product reads it (4 B), ``delta @ W^T`` reads it again (4 B),
