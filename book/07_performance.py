@@ -98,8 +98,12 @@ for run in cpu_runs:
         + ", ".join(f"{dram_bound(run, th):,.0f} model-updates/s at {th} thread{'s' if th > 1 else ''}" for th in run["threads"])
         + f"; the GEMM-only bound is the `gemm_bound` column. `paper` is the 1024-1000×5-9 net, `w100` the "
         f"1024-100×5-9 net of the quick profiles."))
-    display(table.style.format({c: "{:,.0f}" for c in ["gemm_bound", "train", "loop", "batched", "naive"]}
-                               | {"train / bound": "{:.0%}", "train / naive": "{:.2f}×"}))
+    shown = table.copy()
+    for c in ["gemm_bound", "train", "loop", "batched", "naive"]:
+        shown[c] = shown[c].map("{:,.0f}".format)
+    shown["train / bound"] = shown["train / bound"].map("{:.0%}".format)
+    shown["train / naive"] = shown["train / naive"].map("{:.2f}×".format)
+    display(shown)
 
 # %%
 for run in cpu_runs:
@@ -245,7 +249,7 @@ for label, dev in devices.items():
     plan_rows[(label, "chunks")] = chunks
 plan_table = pd.DataFrame(plan_rows)
 plan_table.loc["all"] = plan_table.sum()
-display(plan_table.style.format("{:,.0f}"))
+display(plan_table.round(0).astype(int))
 h200 = plans.make_plan("paper", "h200")
 display(Markdown(
     f"On an H200 with torch's kernels, the whole paper profile is about {h200.total_minutes() / 60:.1f} GPU-hours "
