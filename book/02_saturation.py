@@ -42,8 +42,6 @@ longer_factor = 5
 # stops the chapter here, with the list of valid values.
 
 # %%
-import inspect
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
@@ -80,8 +78,11 @@ print(f"profile {profile!r}: sigmoid networks of depth {sig_cfg['depths']}, widt
 # network and draws no random numbers; the tests check that a run with every probe ends
 # with bit-identical weights to a run without any.
 
-# %%
-print(inspect.getsource(probes.DynamicsProbe.__call__))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/probes.py
+# :language: python
+# :pyobject: DynamicsProbe.__call__
+# ```
 
 # %% [markdown]
 # ## Figure 2: the sigmoid's top layer
@@ -169,8 +170,11 @@ display(Markdown(
 # example-independent mean $W\,\mathbb{E}[h]$, their cross term, and the part that depends on
 # the image, $W(h - \mathbb{E}[h])$:
 
-# %%
-print(inspect.getsource(probes.output_decomposition))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/probes.py
+# :language: python
+# :pyobject: output_decomposition
+# ```
 
 # %%
 out = sig["output"]

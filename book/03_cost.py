@@ -47,8 +47,6 @@ longer_factor = 5
 # stops the chapter here, with the list of valid values.
 
 # %%
-import inspect
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
@@ -86,9 +84,16 @@ print(f"profile {profile!r}: surface of a {surface_cfg['n_in']}-{surface_cfg['n_
 # costs, its output gradient and every $\partial C/\partial s$, $\partial C/\partial W$ against
 # `torch.autograd`.
 
-# %%
-print(inspect.getsource(nets.MLPStack.output_delta))
-print(inspect.getsource(nets._quadratic_delta))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/nets.py
+# :language: python
+# :pyobject: MLPStack.output_delta
+# ```
+#
+# ```{literalinclude} ../src/glorot/nets.py
+# :language: python
+# :pyobject: _quadratic_delta
+# ```
 
 # %% [markdown]
 # ## Figure 5: the two surfaces
@@ -102,8 +107,11 @@ print(inspect.getsource(nets._quadratic_delta))
 # `grid`² copies of this network, each with its own $(W_1, W_2)$; the cost *and* its gradient
 # come from the same forward pass and eqs. (2)–(3) that train every network of the book.
 
-# %%
-print(inspect.getsource(cost._grid_stack))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/experiments/cost.py
+# :language: python
+# :pyobject: _grid_stack
+# ```
 
 # %%
 surf_result = experiments.run("cost_surface", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation, seed=seed)

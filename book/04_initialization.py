@@ -36,7 +36,6 @@ weight_grad_batch_size = 10
 # profile stops the chapter here with the list of valid values.
 
 # %%
-import inspect
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -73,9 +72,16 @@ print(f"profile {profile!r}: {init_cfg['depth']} hidden layers of {init_cfg['wid
 # them against `torch.autograd` to a relative error of $10^{-5}$ in float64 for every
 # activation.
 
-# %%
-print(inspect.getsource(nets.MLPStack.backward))
-print(inspect.getsource(nets.MLPStack.weight_grads))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/nets.py
+# :language: python
+# :pyobject: MLPStack.backward
+# ```
+#
+# ```{literalinclude} ../src/glorot/nets.py
+# :language: python
+# :pyobject: MLPStack.weight_grads
+# ```
 
 # %% [markdown]
 # ## The variance argument, checked
@@ -134,8 +140,13 @@ display(Markdown(
 #
 # $$ W \sim U\left[-\frac{\sqrt 6}{\sqrt{n_j + n_{j+1}}}, \frac{\sqrt 6}{\sqrt{n_j + n_{j+1}}}\right]. \quad (16) $$
 
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/nets.py
+# :language: python
+# :pyobject: init_bound
+# ```
+
 # %%
-print(inspect.getsource(nets.init_bound))
 stack = nets.MLPStack([1024] + [init_cfg["width"]] * init_cfg["depth"] + [9], inits=["standard", "normalized"], seeds=[seed, seed])
 n_var = pd.DataFrame([
     {"layer": i + 1, "n_in": W.shape[1], "n_out": W.shape[2],

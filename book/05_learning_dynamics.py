@@ -49,8 +49,6 @@ longer_factor = 5
 # stops the chapter here, with the list of valid values.
 
 # %%
-import inspect
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
@@ -80,8 +78,11 @@ print(f"profile {profile!r}: {grad_cfg['depth']} hidden layers of {grad_cfg['wid
 # minibatches of 10 examples, as one SGD step applies it (eq. 3), and the activations. The
 # probe is the one of {doc}`02_saturation`; the quantities come from `glorot.probes`:
 
-# %%
-print(inspect.getsource(probes.layer_values))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/probes.py
+# :language: python
+# :pyobject: layer_values
+# ```
 
 # %%
 res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation, seed=seed)

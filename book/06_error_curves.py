@@ -55,8 +55,6 @@ longer_factor = 5
 # substitute dataset whose files are missing stops it with where to get them.
 
 # %%
-import inspect
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
@@ -104,8 +102,11 @@ if substitute_dataset:
 # first seed; the other seeds are trained at the chosen rate only, each with its own
 # initialization and its own training examples.
 
-# %%
-print(inspect.getsource(error_curves.choose_learning_rates))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/experiments/error_curves.py
+# :language: python
+# :pyobject: choose_learning_rates
+# ```
 
 # %%
 shapeset = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, n_seeds=n_seeds,
@@ -174,8 +175,11 @@ display(pd.DataFrame([{"curve": c.label, "activation": c.activation or f"{pretra
 # counts fine-tuning examples only, as in the paper. The gradients, written out as for the
 # supervised network (and checked against autograd in `tests/test_pretrain.py`):
 
-# %%
-print(inspect.getsource(pretrain.dae_gradients))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/pretrain.py
+# :language: python
+# :pyobject: dae_gradients
+# ```
 
 # %%
 pre = shapeset["pretraining"]
@@ -294,8 +298,11 @@ if substitute_dataset:
 # rule the paper's own numbers, with 10,000 test examples per column, receive exactly the
 # paper's bold marks (checked in `tests/test_error_curves.py`).
 
-# %%
-print(inspect.getsource(stats.two_proportion_z_test))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/stats.py
+# :language: python
+# :pyobject: two_proportion_z_test
+# ```
 
 # %%
 columns = dict(paper.TABLE1_COLUMNS)

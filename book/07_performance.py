@@ -37,7 +37,6 @@ profile = "quick"
 results_dir = "../benchmarks/results"
 
 # %%
-import inspect
 import json
 from pathlib import Path
 
@@ -173,8 +172,11 @@ for run in cpu_runs:
 # Two CPU paths do the same maths. The choice is made by measurement, once, and written into
 # the code (so that a run's numbers never depend on a timing taken at run time):
 
-# %%
-print(inspect.getsource(nets.cpu_step_path))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/nets.py
+# :language: python
+# :pyobject: cpu_step_path
+# ```
 
 # %%
 for run in cpu_runs:
@@ -193,10 +195,11 @@ for run in cpu_runs:
 # costs of every step written to a buffer that is read once per block, so the divergence check
 # costs one synchronisation per 100 updates. Evaluation runs outside the graph. The block's body:
 
-# %%
-from glorot import cuda_step  # noqa: E402
-
-print(inspect.getsource(cuda_step.GraphedSteps._body))
+# %% [markdown]
+# ```{literalinclude} ../src/glorot/cuda_step.py
+# :language: python
+# :pyobject: GraphedSteps._body
+# ```
 
 # %% [markdown]
 # `kernels="triton"` replaces each layer's backward product and update by one Triton kernel
