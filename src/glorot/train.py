@@ -244,8 +244,13 @@ def train(
         finds the file resumes from it.
     max_cost:
         A model whose minibatch cost is NaN, infinite or above ``max_cost`` (nats; chance
-        level on 9 classes is log 9 = 2.2) has diverged: it is stopped (its weights are left
-        as they were, its later errors are NaN) and reported in ``diverged``.
+        level on 9 classes is log 9 = 2.2) has diverged: it is stopped (its learning rate
+        becomes 0, its later errors are NaN) and reported in ``diverged``. On the per-model
+        loop its weights are then left exactly as they were; on the batched paths (the CPU's
+        for narrow stacks, and CUDA) a stopped model still goes through the products with
+        learning rate 0, which leaves finite weights unchanged but lets non-finite values
+        already in its forward pass into its weights (and the graph engine stops it only at
+        the end of its 100-update block).
     stop_after:
         Stop after this many updates as if the process had been killed: nothing is saved at
         the stop, so a resumed run restarts from the last periodic checkpoint (for tests).
