@@ -18,9 +18,10 @@
 # **Two bounds.** A batch-10 update does about 2·3·10 = 60 floating-point operations per
 # weight but must read every weight (forward), read it again (backward, for
 # $\partial C/\partial z$) and read and write it (the update): 16 bytes per parameter per
-# model-update in float32. Where the network does not fit in cache (a GPU: 20 MB of weights
-# against 50 MB of L2 shared by everything), the device's **copy bandwidth** $B$ bounds the
-# rate at $B / (16 \cdot 5.04\text{M})$ model-updates/s. A CPU is different: its caches are
+# model-update in float32. Where the weights do not stay in cache (a GPU training $M$ models
+# side by side: $M \times 20$ MB of weights against an H100's or H200's 50 MB of L2), the
+# device's **copy bandwidth** $B$ bounds the rate at $B / (16 \cdot 5.04\text{M})$
+# model-updates/s. A CPU is different: its caches are
 # large next to its arithmetic, and the matrix products themselves are slow at these skinny
 # shapes ($[10, 1000] \times [1000, 1000]$). There the bound is the **GEMM-only bound**: the
 # matrix products one update cannot do without, timed with nothing else, in the order a step
