@@ -8,30 +8,7 @@ import torch
 
 from glorot import experiments, nets
 from glorot.experiments import cost as cost_section
-
-
-def autograd_reference(stack: nets.MLPStack, k: int, x: torch.Tensor, y: torch.Tensor):
-    """Model k as plain tensors; its cost (cross-entropy or quadratic on the softmax) by autograd."""
-    Ws = [W[k].detach().clone().requires_grad_(True) for W in stack.weights]
-    bs = [b[k].detach().clone().requires_grad_(True) for b in stack.biases]
-    f = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "softsign": torch.nn.functional.softsign}[stack.activations[k]]
-    h, ss = x, []
-    for i, (W, b) in enumerate(zip(Ws, bs)):
-        s = h @ W + b
-        s.retain_grad()
-        ss.append(s)
-        h = f(s) if i < len(Ws) - 1 else s
-    if stack.costs[k] == "quadratic":
-        t = torch.nn.functional.one_hot(y, h.shape[1]).to(h.dtype)
-        cost = 0.5 * (torch.softmax(h, 1) - t).square().sum(1).mean()
-    else:
-        cost = torch.nn.functional.cross_entropy(h, y)
-    cost.backward()
-    return cost.detach(), [s.grad for s in ss], [W.grad for W in Ws], [b.grad for b in bs]
-
-
-def rel_err(a, b):
-    return float((a - b).abs().max() / b.abs().max().clamp_min(1e-300))
+from reference import assert_backward_matches_autograd, autograd_reference, rel_err
 
 
 def test_costs_are_validated_and_default_to_cross_entropy():
@@ -56,17 +33,7 @@ def test_quadratic_cost_backward_equals_autograd(activation):
     g = torch.Generator().manual_seed(1)
     x = torch.randn(6, 12, dtype=torch.float64, generator=g) * 2
     y = torch.randint(0, 4, (6,), generator=g)
-    fwd = stack.forward(x)
-    deltas = stack.backward(fwd, y)
-    grads = stack.weight_grads(fwd, deltas)
-    cost = stack.cost(fwd, y)
-    for k in range(stack.n_models):
-        ref_cost, ref_ds, ref_dW, _ = autograd_reference(stack, k, x, y)
-        assert torch.allclose(cost[k], ref_cost, rtol=1e-12)
-        for d, r in zip(deltas, ref_ds):
-            assert rel_err(d[k], r) <= 1e-10
-        for gr, r in zip(grads, ref_dW):
-            assert rel_err(gr[k], r) <= 1e-10
+    deltas = assert_backward_matches_autograd(stack, x, y, tol=1e-10)
     # Same weights (models 0 and 1 share seed 3), different costs: different gradients.
     assert not torch.allclose(deltas[-1][0], deltas[-1][1])
 

@@ -7,31 +7,9 @@ import pytest
 import torch
 
 from glorot import nets
+from reference import assert_backward_matches_autograd, autograd_reference, rel_err
 
 ACTS = list(nets.ACTIVATIONS)
-
-
-def autograd_reference(stack: nets.MLPStack, k: int, x: torch.Tensor, y: torch.Tensor):
-    """Model k rebuilt as plain tensors with requires_grad, its cost differentiated by autograd."""
-    Ws = [W[k].detach().clone().requires_grad_(True) for W in stack.weights]
-    bs = [b[k].detach().clone().requires_grad_(True) for b in stack.biases]
-    f = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "softsign": torch.nn.functional.softsign, "relu": torch.relu, "linear": lambda v: v}[
-        stack.activations[k]
-    ]
-    h = x
-    ss = []
-    for i, (W, b) in enumerate(zip(Ws, bs)):
-        s = h @ W + b
-        s.retain_grad()
-        ss.append(s)
-        h = f(s) if i < len(Ws) - 1 else s
-    cost = torch.nn.functional.cross_entropy(h, y)
-    cost.backward()
-    return cost.detach(), [s.grad for s in ss], [W.grad for W in Ws], [b.grad for b in bs]
-
-
-def rel_err(a, b):
-    return float((a - b).abs().max() / b.abs().max().clamp_min(1e-300))
 
 
 @pytest.mark.parametrize("activation", ACTS)
@@ -40,17 +18,7 @@ def test_backward_equals_autograd(activation):
     stack = nets.MLPStack([12, 9, 8, 7, 4], activations=activation, inits=["standard", "normalized"], seeds=[3, 4], dtype=torch.float64)
     x = torch.randn(6, 12, dtype=torch.float64)
     y = torch.randint(0, 4, (6,))
-    fwd = stack.forward(x)
-    deltas = stack.backward(fwd, y)
-    grads = stack.weight_grads(fwd, deltas)
-    cost = stack.cost(fwd, y)
-    for k in range(stack.n_models):
-        ref_cost, ref_ds, ref_dW, _ = autograd_reference(stack, k, x, y)
-        assert torch.allclose(cost[k], ref_cost, rtol=1e-12)
-        for d, r in zip(deltas, ref_ds):
-            assert rel_err(d[k], r) <= 1e-5
-        for g, r in zip(grads, ref_dW):
-            assert rel_err(g[k], r) <= 1e-5
+    assert_backward_matches_autograd(stack, x, y, tol=1e-5)
 
 
 @pytest.mark.parametrize("device_path", ["loop", "batched"])

@@ -52,10 +52,15 @@ def _run(args, parser) -> int:
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    _print_result(result)
+    return 0
+
+
+def _print_result(result) -> None:
+    """Where a run came from (its scale line) and the size of each of its tables."""
     print(result.scale())
     for name, df in result.frames.items():
         print(f"{name}: {len(df)} rows")
-    return 0
 
 
 def _overrides(args, parser) -> dict:
@@ -71,7 +76,7 @@ def _overrides(args, parser) -> dict:
 def _plan(args, parser) -> int:
     try:
         plan = plans.make_plan(args.profile, args.device, args.chunk_minutes, args.experiments or None, **_overrides(args, parser))
-    except (ValueError, ConfigError) as e:
+    except ValueError as e:  # ConfigError is one
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(plan.table())
@@ -94,15 +99,13 @@ def _run_chunk(args, parser) -> int:
         result = experiments.registry.run_chunk(name, args.profile, int(index), args.device, model_updates=updates,
                                                 seconds=args.minutes * 60, save=not args.no_save, kernels=args.kernels,
                                                 tf32=args.tf32, **overrides)
-    except (ValueError, ConfigError) as e:
+    except ValueError as e:  # ConfigError is one
         print(f"error: {e}", file=sys.stderr)
         return 2
     if result is None:
         print(f"chunk {args.chunk_id} done; the run goes on with chunk {name}.{int(index) + 1}")
         return 0
-    print(result.scale())
-    for frame, df in result.frames.items():
-        print(f"{frame}: {len(df)} rows")
+    _print_result(result)
     return 0
 
 
