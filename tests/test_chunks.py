@@ -213,3 +213,10 @@ def test_shapeset_stream_serves_the_same_examples_in_blocks():
     xa = torch.cat([a.next_batch(10)[0] for _ in range(70)])
     xb = torch.cat([b.next_batch(350)[0], b.next_batch(350)[0]])
     assert torch.equal(xa, xb)
+
+
+@pytest.mark.parametrize("device, why", [("tpu", "unknown device 'tpu'"), ("h200:fast", "named GPU takes no suffix"),
+                                         (5, "device must be a string"), ("cuda:0" if not torch.cuda.is_available() else "tpu", "device")])
+def test_plan_refuses_a_device_it_cannot_plan_for(device, why):
+    with pytest.raises(ValueError, match=why):
+        plans.make_plan("paper", device)

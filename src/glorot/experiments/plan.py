@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from .. import budget
 from ..configs import ConfigError
+from ..validation import check_device
 from .registry import EXPERIMENTS, PROFILES, config
 
 CHUNK_MINUTES = 9.0
@@ -90,6 +91,7 @@ def make_plan(profile: str = "paper", device: str = "h200", chunk_minutes: float
         raise ConfigError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
     if isinstance(chunk_minutes, bool) or not isinstance(chunk_minutes, (int, float)) or not 1 <= chunk_minutes <= 24 * 60:
         raise ConfigError(f"chunk_minutes must be a number of minutes in [1, 1440], got {chunk_minutes!r}")
+    device = _check_plan_device(device)
     names = list(experiments) if experiments else [n for n, e in EXPERIMENTS.items() if e.stages is not None]
     unknown = [n for n in names if n not in EXPERIMENTS]
     if unknown:
@@ -106,6 +108,28 @@ def make_plan(profile: str = "paper", device: str = "h200", chunk_minutes: float
         totals[name] = sum(seconds) / 60
         chunks += _cut(name, profile, stages, seconds, chunk_minutes * 60 * MARGIN)
     return Plan(profile, getattr(device, "name", device), method, float(chunk_minutes), tuple(chunks), totals)
+
+
+GPU_VARIANTS = ("", "bound", "triton")
+"""Suffixes of a named GPU: torch's kernels (none), the 16-B bandwidth bound, the fused kernels."""
+
+
+def _check_plan_device(device):
+    """A device the plan can be made for: measured rates, a named GPU's model (``h200``,
+    ``h200:triton``, ...), or a real device to calibrate on (``cpu``, ``cuda``)."""
+    if isinstance(device, budget.MeasuredRates):
+        return device
+    if isinstance(device, str) and device.split(":")[0] in budget.GPU_MODELS:
+        model, _, variant = device.partition(":")
+        if variant not in GPU_VARIANTS:
+            raise ConfigError(f"device {device!r}: a named GPU takes no suffix, ':bound' or ':triton' "
+                              f"(e.g. {model}, {model}:bound, {model}:triton)")
+        return device
+    try:
+        return check_device(device)
+    except ValueError as e:
+        named = ", ".join(f"{m}, {m}:bound, {m}:triton" for m in budget.GPU_MODELS)
+        raise ConfigError(f"{e}; or a GPU that is not at hand: {named}") from None
 
 
 def _cut(name: str, profile: str, stages: list[budget.Stage], seconds: list[float], per_chunk_s: float) -> list[Chunk]:
