@@ -8,7 +8,7 @@ warm-up steps taken) once and then timed many times, so that the scripts can *al
 implementations, repeat for repeat, on a noisy shared machine: a slow spell then hits all of
 them alike, and the medians compare like with like.
 
-What is measured (the book's chapter 07 explains why):
+What is measured (the book's chapter 09 explains why):
 
 * :func:`copy_bandwidth` -- bytes read + written per second by one large tensor copy;
 * :func:`shapeset_rate` -- Shapeset-3x2 images/s (:func:`glorot.shapeset.generate`);

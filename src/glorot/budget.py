@@ -154,7 +154,7 @@ def estimate(stages: list[Stage], device: str) -> Estimate:
 @dataclass(frozen=True)
 class GpuModel:
     """A roofline model of batch-10 SGD on a GPU, for planning before any GPU is at hand
-    (the book's chapter 07). One update of one model moves ``16`` bytes per
+    (the book's chapter 09). One update of one model moves ``16`` bytes per
     parameter (the forward reads each weight, dC/dh reads it again, the update reads and
     writes it), ``12`` with the fused backward-and-update kernel; a graph-captured step of
     torch's kernels reached about 56% of the copy bandwidth on an H100 (cuBLAS on these

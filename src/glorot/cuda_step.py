@@ -1,5 +1,5 @@
 """Many SGD steps of a stack as one CUDA graph, replayed on static buffers (the book's
-chapter 07, "Performance").
+chapter 09, "Performance").
 
 Batch-10 SGD on a GPU is bound by memory traffic and, for small stacks, by kernel launches:
 one step of the paper's net is about 17 matrix products and some 40 element-wise kernels.

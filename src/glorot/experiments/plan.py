@@ -1,4 +1,4 @@
-"""A profile's training runs as a plan of short jobs (the book's chapter 07).
+"""A profile's training runs as a plan of short jobs (the book's chapter 09).
 
 GPU time comes in short jobs (a preemptible GPU, a queue slot: about 15 minutes, at most 9
 a command). :func:`make_plan` lists every training run of a profile, estimates each on a
