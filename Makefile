@@ -1,14 +1,16 @@
 # Glorot & Bengio (2010), reproduced: build and check the book.
 #
 #   make book    set up .venv, execute every chapter in place (papermill), render _build/html
-#   make test    set up .venv, run every check (unit tests, pairs, nbval, smoke runs, book build)
+#   make test    set up .venv, run every check (unit tests, pairs, nbval, smoke runs, book build
+#                and every built page in headless Chromium)
 #   make sync    jupytext --sync every book/*.py / book/*.ipynb pair
 #   make bench   run the throughput scripts in benchmarks/
 #   make clean   remove build outputs (keeps .venv; `make distclean` removes it too)
 #
 # Every tool is called from .venv/bin explicitly; nothing depends on an activated shell.
 # The checks of `make test` are also separate targets: test-unit, test-pairs, test-nbval,
-# test-smoke, test-build (`make -k test` runs them all even when one fails).
+# test-smoke, test-build (`make -k test` runs them all even when one fails); `make test-browser`
+# runs the browser check alone on the book `make html` built.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -42,10 +44,10 @@ export TQDM_DISABLE := 1
 export PIP_NO_INPUT := 1
 
 .PHONY: help setup book execute html sync test test-unit test-pairs test-nbval test-smoke \
-        test-build bench clean distclean
+        test-build test-browser bench clean distclean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- environment -------------------------------------------------------------------------
 
@@ -126,10 +128,21 @@ test-smoke: $(STAMP)
 	    $(PAPERMILL) "$$nb" "$$tmp/$$(basename $$nb)" -p profile smoke; \
 	done
 
-# (e) the Jupyter Book build, warnings as errors, into a temporary folder.
+# (e) the Jupyter Book build, warnings as errors, into a temporary folder; then a reader's check
+# of every page it built, in headless Chromium from file:// with the network off
+# (tests/browser_check.py: images loaded, math typeset, nothing wider than a 390 px phone but
+# code/tables in their own scroll boxes, figures at >= 90% of their size at 1280 px, no console
+# error, no request off file://; a screenshot per page into a temporary folder it prints).
+# Without Chromium it prints "SKIPPED browser check" and passes, except under CI=true.
 test-build: $(STAMP)
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(BIN)/jupyter-book build . $(JB_FLAGS) --path-output "$$tmp"
+	$(BIN)/jupyter-book build . $(JB_FLAGS) --path-output "$$tmp"; \
+	$(BIN)/python tests/browser_check.py "$$tmp/_build/html"
+
+# The browser check alone, on _build/html as `make html` left it.
+test-browser: $(STAMP)
+	@if [ ! -f _build/html/index.html ]; then echo "no _build/html: run 'make html' first"; exit 1; fi
+	$(BIN)/python tests/browser_check.py _build/html
 
 # --- other -------------------------------------------------------------------------------
 
