@@ -1,22 +1,22 @@
 """Figures and tables of §5 (Figs. 11 and 12, Table 1, the learning-rate search), drawn from
 the tidy frames of :mod:`glorot.experiments.error_curves`.
 
-Each figure function takes a ``scale`` string (from :meth:`glorot.experiments.Result.scale`)
-that is printed under the figure, so no figure leaves without saying where its numbers came
-from and at which scale.
+The figures are in the house style of :mod:`glorot.plots` (at most 6.8 in wide, no text under
+9 pt, legends outside the axes) and return one matplotlib Figure each; the scale and
+provenance of their numbers go into the chapter's caption, not into the figure.
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 
 from . import stats
 from .paper import CONFIGURATIONS, PAPER_EXAMPLES, PAPER_FIG11_READ_OFF, PAPER_SVM, TABLE1_ROWS
+from .plots import _figure_legend, _subplots, _wrap, figure_function, layer_handles, layer_style
 
 # The paper's Fig. 11 colours: sigmoid black/blue, tanh red, softsign cyan, N dotted, pre-training magenta.
 STYLE = {
@@ -30,32 +30,31 @@ STYLE = {
 }
 
 
-def _footer(fig, scale: str | None) -> None:
-    if scale:
-        fig.text(0.01, -0.02, textwrap.fill(scale, 150), ha="left", va="top", fontsize=7, color="0.35")
-
-
 def _pct(x: float, digits: int = 1) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.{digits}f}"
 
 
-def error_curves(curves: pd.DataFrame, title: str, paper_final: dict | None = None, scale: str | None = None, ax=None,
+@figure_function
+def error_curves(curves: pd.DataFrame, title: str, paper_final: dict | None = None, ax=None,
                  paper_note: str = "at 2.5e7 examples"):
     """Fig. 11 / Fig. 12: test error (%) against examples seen, at each configuration's chosen
-    learning rate; the line is the mean over seeds, the band their range. The legend is in
-    order of decreasing final error (as the paper's) and gives our final error beside the
-    paper's (``paper_final``: config -> %)."""
+    learning rate; the line is the mean over seeds, the band their range. The legend (below
+    the axes; to their right when drawn into a given ``ax``) is in order of decreasing final
+    error (as the paper's) and gives our final error beside the paper's (``paper_final``:
+    config -> %). ``paper_note`` says where the paper's numbers are from ("at 2.5e7 examples"),
+    or, starting with "paper", stands alone ("paper: not run on this subset")."""
     df = curves[curves["chosen"]]
     own = ax is None
     if own:
-        fig, ax = plt.subplots(figsize=(7.5, 4.6))
+        fig, axes = _subplots(height=5.2)
+        ax = axes[0, 0]
     else:
         fig = ax.figure
-    stats = df.groupby(["config", "examples"])["error"].agg(["mean", "min", "max", "count"]).reset_index()
-    final = stats.loc[stats.groupby("config")["examples"].idxmax()].set_index("config")
+    agg = df.groupby(["config", "examples"])["error"].agg(["mean", "min", "max", "count"]).reset_index()
+    final = agg.loc[agg.groupby("config")["examples"].idxmax()].set_index("config")
     order = final.sort_values("mean", ascending=False).index
     for key in order:
-        g = stats[stats["config"] == key]
+        g = agg[agg["config"] == key]
         style = STYLE.get(key, {})
         label = f"{CONFIGURATIONS[key].label}: {_pct(final.loc[key, 'mean'])}%"
         if paper_final and key in paper_final:
@@ -65,31 +64,43 @@ def error_curves(curves: pd.DataFrame, title: str, paper_final: dict | None = No
         if g["count"].max() > 1:
             ax.fill_between(g["examples"], 100 * g["min"], 100 * g["max"], color=style.get("color"), alpha=0.12, lw=0)
     n_seeds = df.groupby("config")["seed"].nunique()
-    ax.set_xlabel("# examples seen" + (f" (ours to {df['examples'].max():.1e}; paper to {PAPER_EXAMPLES:.1e})"))
+    ax.set_xlabel(f"# examples seen (ours to {df['examples'].max():.1e}; paper to {PAPER_EXAMPLES:.1e})")
     ax.set_ylabel("test error %")
     seeds = f"{n_seeds.min()}" if n_seeds.min() == n_seeds.max() else f"{n_seeds.min()}–{n_seeds.max()}"
-    ax.set_title(f"{title}\nmean of {seeds} seeds (band: range); legend: final error, "
-                 f"paper's {paper_note}", fontsize=9)
-    ax.legend(fontsize=7.5, loc="upper right")
+    note = paper_note.strip()
+    if note.lower().startswith("paper"):  # a phrase of its own: "paper: not run on this subset"
+        legend = "legend: final error" + (", ours and the paper's" if paper_final else "") + f"; {note}"
+    elif paper_final:
+        legend = f"legend: final error, ours and the paper's {note}"
+    else:
+        legend = "legend: our final error"
+    chars = 80 if own else 48  # beside a legend on the right, the axes of a given ``ax`` are narrower
+    seeds_line = f"mean of {seeds} seed{'s' if seeds != '1' else ''} (band: range); {legend}"
+    ax.set_title(_wrap(title, chars) + "\n" + _wrap(seeds_line, chars))
     ax.grid(alpha=0.3)
     if own:
-        fig.tight_layout()
-        _footer(fig, scale)
+        _figure_legend(fig, loc="outside lower center", ncol=2)
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     return fig
 
 
-def lr_search(search: pd.DataFrame, scale: str | None = None):
-    """Validation error (%) after the fixed budget against the learning rate, one line per
-    configuration (first seed); the chosen rate is circled, diverged rates are crosses on
-    the top edge."""
-    fig, ax = plt.subplots(figsize=(7.5, 4))
+@figure_function
+def lr_search(search: pd.DataFrame):
+    """§5's learning-rate selection (no figure in the paper): validation error (%) after the
+    fixed budget against the learning rate, one line per configuration (first seed); the chosen
+    rate is circled, diverged rates are crosses on the top edge."""
+    fig, axes = _subplots(height=4.6)
+    ax = axes[0, 0]
     top = 100 * search["valid_error"].max() + 3 if search["valid_error"].notna().any() else 100
+    any_diverged = False
     for key, g in search.groupby("config", sort=False):
         style = STYLE.get(key, {})
         ax.plot(g["lr"], 100 * g["valid_error"], marker="o", ms=3, lw=1.2, label=CONFIGURATIONS[key].label, **style)
         ch = g[g["chosen"]]
         ax.plot(ch["lr"], 100 * ch["valid_error"], "o", ms=11, mfc="none", color=style.get("color", "k"))
         dv = g[g["valid_error"].isna()]
+        any_diverged |= len(dv) > 0
         ax.plot(dv["lr"], np.full(len(dv), top), "x", ms=8, color=style.get("color", "k"))
     ax.set_xscale("log")
     grid = sorted(search["lr"].unique())
@@ -97,30 +108,33 @@ def lr_search(search: pd.DataFrame, scale: str | None = None):
     ax.minorticks_off()
     ax.set_xlabel("learning rate")
     ax.set_ylabel("validation error % after the budget")
-    ax.set_title("Learning-rate selection (first seed): chosen = circled, diverged = x on top", fontsize=9)
-    ax.legend(fontsize=7.5, ncol=2)
+    ax.set_title("Learning-rate selection (first seed)")
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    _footer(fig, scale)
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(Line2D([], [], ls="none", marker="o", ms=11, mfc="none", color="0.3", label="chosen rate"))
+    if any_diverged:
+        handles.append(Line2D([], [], ls="none", marker="x", ms=8, color="0.3", label="diverged (drawn on the top edge)"))
+    _figure_legend(fig, handles, loc="outside lower center", ncol=3)
     return fig
 
 
-def pretraining_costs(log: pd.DataFrame, scale: str | None = None):
-    """Reconstruction cost of each layer's denoising auto-encoder during greedy pre-training."""
-    fig, ax = plt.subplots(figsize=(7.5, 3))
+@figure_function
+def pretraining_costs(log: pd.DataFrame):
+    """The reconstruction cost of each layer's denoising auto-encoder during the greedy
+    pre-training behind Fig. 11's "Pre-training" curve, mean over seeds, in the paper's layer
+    colours."""
+    fig, axes = _subplots(height=3.4)
+    ax = axes[0, 0]
     layers = sorted(log["layer"].unique())
-    colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(layers)))
     ok = log[~log["diverged"].astype(bool)]
-    for color, layer in zip(colors, layers):
+    for layer in layers:
         g = ok[ok["layer"] == layer].groupby("update")["reconstruction_cost"].mean()
-        ax.plot(g.index, g.values, color=color, label=f"layer {layer}")
+        ax.plot(g.index, g.values, color=layer_style(layer)[0])
     ax.set_yscale("log")
     ax.set_xlabel("pre-training update (of this layer)")
     ax.set_ylabel("reconstruction cost")
-    ax.set_title("Greedy denoising auto-encoder pre-training (mean over seeds)", fontsize=9)
-    ax.legend(fontsize=7.5, ncol=len(layers))
-    fig.tight_layout()
-    _footer(fig, scale)
+    ax.set_title("Greedy denoising auto-encoder pre-training (mean over seeds)")
+    _figure_legend(fig, layer_handles(layers))
     return fig
 
 
