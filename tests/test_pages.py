@@ -79,6 +79,7 @@ def test_verdict():
 
 def test_caption_joins_parts_as_sentences():
     assert pages.caption("What it shows", "", None, "Scale: quick.") == "What it shows. Scale: quick."
+    assert pages.caption("Ours (width 100)", "paper: Fig. 2 (p. 3).)") == "Ours (width 100). paper: Fig. 2 (p. 3).)"
     with pytest.raises(ValueError):
         pages.caption("", None)
     with pytest.raises(TypeError):

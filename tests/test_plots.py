@@ -31,10 +31,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from glorot import archive, experiments, paper, plots, plots_dynamics, plots_errors, shapeset  # noqa: E402
+from glorot import archive, experiments, paper, plots, plots_dynamics, plots_errors, plots_perf, shapeset  # noqa: E402
 from glorot.experiments import cost, gradients, saturation  # noqa: E402
 
-MODULES = (plots, plots_dynamics, plots_errors)
+MODULES = (plots, plots_dynamics, plots_errors, plots_perf)
 MAX_WIDTH_IN = 7.0
 MIN_FONT_PT = 9.0
 TOLERANCE_PX = 1.0
@@ -231,7 +231,27 @@ def _error_curves_into_an_axes():
     return fig
 
 
+def _cpu_throughput():
+    """Chapter 09's figure, from the committed CPU benchmark JSON (benchmarks/throughput.py)."""
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    files = sorted((Path(__file__).resolve().parents[1] / "benchmarks" / "results").glob("cpu-*.json"))
+    runs = [json.loads(f.read_text()) for f in files]
+    run = max((r for r in runs if "targets" in r), key=lambda r: r["date"])
+    rows = pd.DataFrame(run["rows"])
+    timed = rows[rows["impl"].isin(["gemm_bound", "train", "naive"])]
+    rates = timed.pivot_table(index=["threads", "net", "M"], columns="impl", values="model_updates_per_s").reset_index()
+    copy = rows[rows["impl"] == "copy"].set_index("threads")["bytes_per_s"]
+    dram = {(th, net): copy.loc[th] / (run["bytes_per_param_update"] * run["nets"][net]["n_parameters"])
+            for th in run["threads"] for net in run["nets"]}
+    return plots_perf.cpu_throughput(rates, dram)
+
+
 CASES = {
+    "plots_perf.cpu_throughput": _cpu_throughput,
     "plots.shapeset_grid": lambda: plots.shapeset_grid(*shapeset.generate(16, seed=0), shapeset.LABEL_NAMES, n_cols=8, n_rows=2),
     "plots.class_frequencies": lambda: plots.class_frequencies(archived("shapeset_frequencies", seed=0)["frequencies"]),
     "plots.layer_histograms[fig6]": lambda: _histograms("activation", "tanh activations at initialization", "activation value"),

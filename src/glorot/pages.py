@@ -41,6 +41,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
+_SENTENCE_ENDS = (".", "!", "?", ".)", ".”", ".\"")
+"""How a sentence may end; a part ending otherwise (even in ")") gets a full stop."""
+
 VERDICTS = ("agrees", "partly", "differs", "not yet at paper scale")
 """What a page can say of a result beside the paper's: it agrees, agrees in part, differs, or
 was measured at a scale too far from the paper's to say."""
@@ -117,7 +120,7 @@ def verdict(kind: str, reason: str) -> str:
     if not isinstance(reason, str) or not reason.strip():
         raise ValueError("verdict reason must be a non-empty sentence")
     reason = reason.strip()
-    return f"**Verdict: {kind}.** {reason}" + ("" if reason.endswith((".", "!", "?", ")")) else ".")
+    return f"**Verdict: {kind}.** {reason}" + ("" if reason.endswith(_SENTENCE_ENDS) else ".")
 
 
 def caption(*parts: str) -> str:
@@ -131,7 +134,7 @@ def caption(*parts: str) -> str:
             raise TypeError(f"caption parts must be str, got {type(part).__name__}")
         part = part.strip()
         if part:
-            out.append(part if part.endswith((".", "!", "?", ")")) else part + ".")
+            out.append(part if part.endswith(_SENTENCE_ENDS) else part + ".")
     if not out:
         raise ValueError("a caption needs at least one non-empty part")
     return " ".join(out)
