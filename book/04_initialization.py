@@ -31,17 +31,14 @@ use_archive = True
 allow_long = False  # run even where the estimate is over 30 minutes on this device
 weight_grad_batch_size = 10
 
-# %% [markdown]
-# The parameters are checked before any computation: an unknown activation, dataset or
-# profile stops the chapter here with the list of valid values.
-
-# %%
-
-import matplotlib.pyplot as plt
+# %% tags=["remove-cell"]
+# Parameter checks (an unknown activation, dataset or profile stops the chapter here, with
+# the list of valid values), imports and the page's helpers.
+import numpy as np
 import pandas as pd
-from IPython.display import Markdown, display
+import torch
 
-from glorot import experiments, nets, plots, probes
+from glorot import data, experiments, nets, pages, plots, probes
 from glorot.validation import check_device
 
 init_cfg = experiments.config("init_statistics", profile, activation=activation, dataset=dataset, seed=seed,
@@ -49,30 +46,58 @@ init_cfg = experiments.config("init_statistics", profile, activation=activation,
 var_cfg = experiments.config("variance_propagation", profile, seed=seed)
 device = check_device(device)
 experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
-pd.set_option("display.precision", 4)
-print(f"profile {profile!r}: {init_cfg['depth']} hidden layers of {init_cfg['width']} {activation} units, "
-      f"{init_cfg['n_examples']} {dataset} test examples")
+PAPER_WIDTH = experiments.config("init_statistics", "paper")["width"]
+
+pages.glue("setup", f"profile '{profile}': {init_cfg['depth']} hidden layers of {init_cfg['width']:,} {activation} units, "
+                    f"{init_cfg['n_examples']:,} {dataset} test examples")
+
+
+def verdict(kind, reason):
+    """pages.verdict with the reason as a sentence: capital first letter, full stop."""
+    reason = reason.strip()
+    return pages.verdict(kind, reason[0].upper() + reason[1:] + ("" if reason.endswith(".") else "."))
+
+
+def paper_verdict(kind, reason, width):
+    """A verdict against the paper's figure: below the paper's width the comparison is not yet
+    at paper scale, whatever the numbers say."""
+    if width < PAPER_WIDTH:
+        return verdict("not yet at paper scale", f"{reason} (width {width:,}, not the paper's {PAPER_WIDTH:,}; "
+                                                 f"at the paper's width this would read: {kind})")
+    return verdict(kind, reason)
+
+
+def at_paper_scale(width):
+    return "" if width == PAPER_WIDTH else f" (width {width:,}, not the paper's {PAPER_WIDTH:,})"
+
 
 # %% [markdown]
+# This page was executed with {glue:md}`setup`. An unknown activation, dataset or profile
+# stops it in its first cell, with the list of valid values.
+#
 # ## The two equations of back-propagation
 #
-# The paper writes layer $i$ of the network as $s^i = z^i W^i + b^i$ and
-# $z^{i+1} = f(s^i)$, with $f$ symmetric and $f'(0) = 1$. Back-propagation is then
+# > "For a dense artificial neural network using symmetric activation function $f$ with unit
+# > derivative at 0 (i.e. $f'(0) = 1$), if we write $\mathbf z^i$ for the activation vector of
+# > layer $i$, and $\mathbf s^i$ the argument vector of the activation function at layer $i$,
+# > we have $\mathbf s^i = \mathbf z^i W^i + \mathbf b^i$ and $\mathbf z^{i+1} = f(\mathbf s^i)$.
+# > From these definitions we obtain the following:"
 #
 # $$
-# \frac{\partial \mathrm{Cost}}{\partial s^i_k} = f'(s^i_k)\, W^{i+1}_{k,\cdot}\,
-# \frac{\partial \mathrm{Cost}}{\partial s^{i+1}} \qquad (2)
-# \qquad\qquad
+# \frac{\partial \mathrm{Cost}}{\partial s^i_k} = f'(s^i_k)\, W^{i+1}_{k,\bullet}\,
+# \frac{\partial \mathrm{Cost}}{\partial \mathbf s^{i+1}} \tag{2}
+# $$
+#
+# $$
 # \frac{\partial \mathrm{Cost}}{\partial w^i_{l,k}} = z^i_l\,
-# \frac{\partial \mathrm{Cost}}{\partial s^i_k} \qquad (3)
+# \frac{\partial \mathrm{Cost}}{\partial s^i_k} \tag{3}
 # $$
 #
 # `glorot.nets` writes exactly these two lines, for a whole stack of networks at once
 # (weights of shape `[models, n_in, n_out]`), instead of calling autograd; the tests check
 # them against `torch.autograd` to a relative error of $10^{-5}$ in float64 for every
-# activation.
-
-# %% [markdown]
+# activation. Eq. (2) is `backward`, eq. (3) `weight_grads`:
+#
 # ```{literalinclude} ../src/glorot/nets.py
 # :language: python
 # :pyobject: MLPStack.backward
@@ -86,46 +111,113 @@ print(f"profile {profile!r}: {init_cfg['depth']} hidden layers of {init_cfg['wid
 # %% [markdown]
 # ## The variance argument, checked
 #
-# In the linear regime ($f'(s) \approx 1$), with independent weights and inputs of equal
-# variance, the paper derives
+# > "Consider the hypothesis that we are in a linear regime at the initialization, that the
+# > weights are initialized independently and that the inputs features variances are the same
+# > ($= Var[x]$). Then we can say that, with $n_i$ the size of layer $i$ and $x$ the network
+# > input,"
 #
 # $$
-# \mathrm{Var}[z^i] = \mathrm{Var}[x] \prod_{i'=0}^{i-1} n_{i'} \mathrm{Var}[W^{i'}] \quad (5)
-# \qquad
-# \mathrm{Var}\Big[\frac{\partial \mathrm{Cost}}{\partial s^i}\Big] =
-# \mathrm{Var}\Big[\frac{\partial \mathrm{Cost}}{\partial s^d}\Big]
-# \prod_{i'=i}^{d} n_{i'+1} \mathrm{Var}[W^{i'}] \quad (6)
+# f'(s^i_k) \approx 1, \tag{4}
+# $$
+#
+# $$
+# \mathrm{Var}[z^i] = \mathrm{Var}[x] \prod_{i'=0}^{i-1} n_{i'}\, \mathrm{Var}[W^{i'}], \tag{5}
+# $$
+#
+# and, for a network with $d$ layers,
+#
+# $$
+# \begin{aligned}
+# \mathrm{Var}\Big[\frac{\partial \mathrm{Cost}}{\partial s^i}\Big]
+#   &= \mathrm{Var}\Big[\frac{\partial \mathrm{Cost}}{\partial s^d}\Big]
+#      \prod_{i'=i}^{d} n_{i'+1}\, \mathrm{Var}[W^{i'}].
+# \end{aligned} \tag{6}
 # $$
 #
 # We build a network whose non-linearity is the identity (the linear regime exactly), feed
 # it i.i.d. $N(0, 1)$ inputs, and compare the variance measured at each layer with the
-# product the equations predict from each layer's realised weight variance. The
-# `predicted_nominal` column uses the nominal $n\,\mathrm{Var}[W]$ instead (1/3 for the
-# standard initialization, eq. 15).
+# product the equations predict from each layer's realised weight variance (the "eq." columns
+# of {numref}`tbl-init-variance`); the "nominal" columns use the nominal $n\,\mathrm{Var}[W]$
+# instead (1/3 for the standard initialization, eq. 15). The whole experiment is one function of the
+# package; the two `rows.append` lines are eqs. (5) and (6):
+#
+# ```{literalinclude} ../src/glorot/experiments/initialization.py
+# :language: python
+# :pyobject: variance_propagation
+# ```
 
-# %%
-var_result = experiments.run("variance_propagation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed)
+# %% tags=["hide-input"]
+var_result = experiments.run("variance_propagation", profile, device=device, use_archive=use_archive,
+                             allow_long=allow_long, seed=seed)
+
+# %% tags=["remove-cell"]
 variance = var_result["variance"]
-display(variance.round(6))
-fig = plots.variance_check(variance, scale=var_result.scale())
-plt.show()
-
-# %%
-worst = variance.assign(dev=(variance["ratio"] - 1).abs()).sort_values("dev").iloc[-1]
+var_depth = var_cfg["depth"]
+dev = (variance["ratio"] - 1).abs()
+worst = variance.loc[dev.idxmax()]
 factor = variance.pivot_table(index=["init", "quantity"], columns="layer", values="measured")
-per_layer = (factor[1] / factor[var_cfg["depth"]]) ** (1 / (var_cfg["depth"] - 1))
-display(Markdown(
-    f"**Measured against eqs. (5)–(6)** ({var_result.scale()}): over {len(variance)} layer × quantity × "
-    f"initialization cells the measured variance is within {100 * worst['dev']:.0f}% of the equation "
-    f"(largest gap: {worst['quantity']}, layer {worst['layer']}, {worst['init']} init). From layer 1 to layer "
-    f"{var_cfg['depth']}, the activation variance changes by a factor of "
-    f"{1 / per_layer[('standard', 'Var[z] (eq. 5)')]:.2f} per layer with the standard initialization "
-    f"(eq. 15 predicts 1/3 = 0.33) and {1 / per_layer[('normalized', 'Var[z] (eq. 5)')]:.2f} with the "
-    f"normalized one; the back-propagated gradient variance by "
-    f"{1 / per_layer[('standard', 'Var[dC/ds] (eq. 6)')]:.2f} per layer upward (standard: it shrinks toward "
-    f"the input) and {1 / per_layer[('normalized', 'Var[dC/ds] (eq. 6)')]:.2f} (normalized). "
-    f"Sampling noise: {var_cfg['n_examples']} examples × {var_cfg['width']} units."
-))
+per_layer = (factor[var_depth] / factor[1]) ** (1 / (var_depth - 1))  # growth per layer, going up
+fz_std, fz_norm = per_layer[("standard", "Var[z] (eq. 5)")], per_layer[("normalized", "Var[z] (eq. 5)")]
+fg_std, fg_norm = per_layer[("standard", "Var[dC/ds] (eq. 6)")], per_layer[("normalized", "Var[dC/ds] (eq. 6)")]
+pages.glue_all(var_cells=len(variance), var_worst_pct=100 * float(dev.max()), var_worst_layer=int(worst["layer"]),
+               var_fz_std=float(fz_std), var_fz_norm=float(fz_norm), var_fg_std=float(1 / fg_std),
+               var_fg_norm=float(1 / fg_norm), var_examples=var_cfg["n_examples"], var_width=var_cfg["width"])
+pages.glue("var_worst_what", f"{worst['quantity'].replace('dC/ds', '∂C/∂s')}, {worst['init']} initialization")
+
+if dev.max() < 0.10 and abs(fz_std - 1 / 3) < 0.03 and abs(fz_norm - 1) < 0.05:
+    var_kind = "agrees"
+elif dev.max() < 0.25:
+    var_kind = "partly"
+else:
+    var_kind = "differs"
+var_verdict = verdict(var_kind, f"every measured variance is within {100 * dev.max():.0f}% of eqs. (5)–(6), and the "
+                                      f"activation variance changes by ×{fz_std:.2f} per layer with the standard initialization "
+                                      f"(eq. 15: ×1/3) and ×{fz_norm:.2f} with the normalized one (eq. 12: ×1)")
+var_scale = (f"Scale: {var_result.scale()}; ours: {var_depth} linear layers of {var_cfg['width']:,} units, "
+             f"{var_cfg['n_examples']:,} N(0, 1) inputs; paper: a derivation, no measurement")
+var_table = variance.pivot_table(index=["init", "layer"], columns="quantity", values=["measured", "predicted", "predicted_nominal"],
+                                 sort=False)
+var_table = pd.DataFrame({
+    "init": var_table.index.get_level_values("init"), "layer": var_table.index.get_level_values("layer"),
+    **{label: var_table[(col, q)].to_numpy()
+       for q, eq, name in (("Var[z] (eq. 5)", "eq. (5)", "Var[z]"), ("Var[dC/ds] (eq. 6)", "eq. (6)", "Var[∂C/∂s]"))
+       for col, label in (("measured", name), ("predicted", eq), ("predicted_nominal", f"{eq} nominal"))}})
+pages.glue("var_table", var_table)
+pages.glue("var_table_caption", pages.caption(var_scale, var_verdict))
+pages.glue("fig_var_caption", pages.caption(var_scale, var_verdict))
+
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+pages.glue("fig_var", plots.variance_check(variance))
+
+
+# %% [markdown]
+# ```{glue:figure} fig_var
+# :name: fig-init-variance-check
+# :figwidth: 100%
+#
+# Variance of the activations (eq. 5) and of the back-propagated gradients (eq. 6) at each
+# layer of a linear network, measured (markers) beside the equations' products (lines), log
+# scale, standard and normalized initialization. {glue:md}`fig_var_caption`
+# ```
+#
+# Over the {glue:text}`var_cells:d` layer × quantity × initialization cells of
+# {numref}`fig-init-variance-check` and {numref}`tbl-init-variance`, the measured variance is
+# within {glue:text}`var_worst_pct:.0f`% of the equation (largest gap: {glue:md}`var_worst_what`,
+# layer {glue:text}`var_worst_layer:d`). Going up one layer multiplies the activation variance
+# by {glue:text}`var_fz_std:.2f` with the standard initialization (eq. 15 predicts 1/3) and by
+# {glue:text}`var_fz_norm:.2f` with the normalized one; going *down* one layer multiplies the
+# back-propagated gradient variance by {glue:text}`var_fg_std:.2f` (standard: it shrinks toward
+# the input) and {glue:text}`var_fg_norm:.2f` (normalized). The sampling noise is that of
+# {glue:text}`var_examples:,d` examples × {glue:text}`var_width:,d` units.
+#
+# :::{table} Measured variances Var[z] and Var[∂C/∂s] beside eqs. (5)–(6): "eq." from each layer's realised n·Var[W], "eq. nominal" from the nominal one. {glue:md}`var_table_caption`
+# :name: tbl-init-variance
+#
+# ```{glue:md} var_table
+# :format: myst
+# ```
+# :::
 
 # %% [markdown]
 # ### Why the standard initialization gives $n\,\mathrm{Var}[W] = 1/3$
@@ -136,18 +228,35 @@ display(Markdown(
 # for the activations and going down for the gradients. The forward condition
 # $n_i \mathrm{Var}[W^i] = 1$ (10) and the backward condition $n_{i+1} \mathrm{Var}[W^i] = 1$
 # (11) cannot both hold unless consecutive layers have the same width; the compromise
-# $\mathrm{Var}[W^i] = 2/(n_i + n_{i+1})$ (12) is the **normalized initialization** (16):
+# $\mathrm{Var}[W^i] = 2/(n_i + n_{i+1})$ (12) is the **normalized initialization**:
 #
-# $$ W \sim U\left[-\frac{\sqrt 6}{\sqrt{n_j + n_{j+1}}}, \frac{\sqrt 6}{\sqrt{n_j + n_{j+1}}}\right]. \quad (16) $$
-
-# %% [markdown]
+# > "The normalization factor may therefore be important when initializing deep networks
+# > because of the multiplicative effect through layers, and we suggest the following
+# > initialization procedure to approximately satisfy our objectives of maintaining activation
+# > variances and back-propagated gradients variance as one moves up or down the network. We
+# > call it the **normalized initialization**:"
+#
+# $$
+# W \sim U\left[-\frac{\sqrt 6}{\sqrt{n_j + n_{j+1}}},\ \frac{\sqrt 6}{\sqrt{n_j + n_{j+1}}}\right]. \tag{16}
+# $$
+#
+# In the package, eqs. (1) and (16) are the half-width of the uniform, and eqs. (15) and
+# (12) the variance it gives:
+#
 # ```{literalinclude} ../src/glorot/nets.py
 # :language: python
 # :pyobject: init_bound
 # ```
+#
+# ```{literalinclude} ../src/glorot/nets.py
+# :language: python
+# :pyobject: init_variance
+# ```
 
-# %%
-stack = nets.MLPStack([1024] + [init_cfg["width"]] * init_cfg["depth"] + [9], inits=["standard", "normalized"], seeds=[seed, seed])
+# %% tags=["remove-cell"]
+n_in, n_out = data.input_dim(dataset)
+sizes = [n_in] + [init_cfg["width"]] * init_cfg["depth"] + [n_out]
+stack = nets.MLPStack(sizes, inits=["standard", "normalized"], seeds=[seed, seed])
 n_var = pd.DataFrame([
     {"layer": i + 1, "n_in": W.shape[1], "n_out": W.shape[2],
      "n·Var[W] standard (eq. 15: 1/3)": W.shape[1] * float(W[0].double().var()),
@@ -155,29 +264,77 @@ n_var = pd.DataFrame([
      "Var[W] normalized / (2/(n_in+n_out))": float(W[1].double().var()) / (2 / (W.shape[1] + W.shape[2]))}
     for i, W in enumerate(stack.weights)
 ])
-display(n_var.round(4))
+std_dev = float((3 * n_var["n·Var[W] standard (eq. 15: 1/3)"] - 1).abs().max())
+norm_dev = float((n_var["Var[W] normalized / (2/(n_in+n_out))"] - 1).abs().max())
+out_nvar = float(n_var["n·Var[W] normalized"].iloc[-1])
+pages.glue_all(nvar_std_dev_pct=100 * std_dev, nvar_norm_dev_pct=100 * norm_dev, nvar_out=out_nvar,
+               nvar_first=float(n_var["n·Var[W] normalized"].iloc[0]), nvar_n_in=n_in, nvar_n_out=n_out,
+               nvar_width=init_cfg["width"])
+nvar_kind = "agrees" if std_dev < 0.02 and norm_dev < 0.02 else "partly" if std_dev < 0.1 and norm_dev < 0.1 else "differs"
+nvar_verdict = verdict(nvar_kind, f"the realised n·Var[W] is within {100 * std_dev:.1f}% of eq. (15)'s 1/3 (standard) and "
+                                        f"Var[W] within {100 * norm_dev:.1f}% of eq. (12)'s 2/(n_in + n_out) (normalized), in every layer")
+pages.glue("nvar_table", n_var)
+pages.glue("nvar_caption", pages.caption(
+    f"Scale: computed live on this page from seed {seed}, layer sizes {' → '.join(f'{s:,}' for s in sizes)}"
+    + at_paper_scale(init_cfg["width"]) + "; paper: eqs. (12), (15), no measurement", nvar_verdict))
+
+# %% [markdown]
+# :::{table} The weights the two initializations draw, layer by layer: realised n·Var[W] (n the fan-in) against eq. (15), and Var[W] against eq. (12). {glue:md}`nvar_caption`
+# :name: tbl-init-nvar
+#
+# ```{glue:md} nvar_table
+# :format: myst
+# ```
+# :::
+#
+# {numref}`tbl-init-nvar` draws the weights of the network of Figs. 6–8. The realised
+# $n\,\mathrm{Var}[W]$ of the standard initialization is within
+# {glue:text}`nvar_std_dev_pct:.1f`% of 1/3 in every layer, and the normalized
+# initialization's variance within {glue:text}`nvar_norm_dev_pct:.1f`% of
+# $2/(n_{in} + n_{out})$. Where consecutive widths differ, the normalized initialization meets
+# neither condition (10) nor (11) exactly: the first layer ({glue:text}`nvar_n_in:,d` →
+# {glue:text}`nvar_width:,d`) has $n_{in}\mathrm{Var}[W] =$ {glue:text}`nvar_first:.3f`, and the
+# output layer ({glue:text}`nvar_width:,d` → {glue:text}`nvar_n_out:d`) has
+# {glue:text}`nvar_out:.2f`.
 
 # %% [markdown]
 # ## Figures 6–8: activations and gradients at initialization
+#
+# > "To empirically validate the above theoretical ideas, we have plotted some normalized
+# > histograms of activation values, weight gradients and of the back-propagated gradients at
+# > initialization with the two different initialization methods. The results displayed
+# > (Figures 6, 7 and 8) are from experiments on **Shapeset-3 × 2**, but qualitatively similar
+# > results were obtained with the other datasets."
 #
 # The paper shows, for a five-layer tanh network at initialization, normalized histograms of
 # the activations (Fig. 6), of the back-propagated gradients $\partial\mathrm{Cost}/\partial s$
 # (Fig. 7) and of the weight gradients (Fig. 8), per layer, for the standard (top) and the
 # normalized (bottom) initialization. The paper does not state on how many examples; we use
-# the same fixed set of held-out Shapeset examples as the paper's monitoring (§3: 300), the
-# back-propagated gradients of each example's own cost, and the weight gradients of the
-# mean cost of ten minibatches of `weight_grad_batch_size` examples (10: what one SGD step
-# applies). Every layer of one figure shares one set of
-# bins, so peak heights compare across layers; they depend on the bin width, which the paper
-# does not give, so compare shapes and ranges first.
+# the same fixed set of held-out examples as the paper's monitoring (§3), the
+# back-propagated gradients of each example's own cost, and the weight gradients of the mean
+# cost of minibatches of `weight_grad_batch_size` examples (what one SGD step applies). Every
+# layer of one panel shares one set of bins, so peak heights compare across layers; they
+# depend on the bin width, which the paper does not give, so compare shapes and ranges first.
+# The probe is one function of the package, and the experiment calls it once per network:
+#
+# ```{literalinclude} ../src/glorot/experiments/initialization.py
+# :language: python
+# :pyobject: init_statistics
+# ```
 
-# %%
+# %% tags=["hide-input"]
 init_result = experiments.run("init_statistics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                               activation=activation, dataset=dataset, seed=seed,
                               weight_grad_batch_size=weight_grad_batch_size)
+
+# %% tags=["remove-cell"]
 hist, stats = init_result["hist"], init_result["stats"]
 summary = probes.histogram_summary(hist, stats)
-scale = init_result.scale() + f"; paper: 5 x 1000 tanh, Shapeset, sample size not stated"
+depth, width = init_cfg["depth"], init_cfg["width"]
+init_scale = (f"Scale: {init_result.scale()}; ours: {depth} × {width:,} {activation}, {init_cfg['n_examples']:,} {dataset} "
+              f"test examples, {init_cfg['bins']} bins per panel; paper: 5 × 1,000 tanh, Shapeset, sample size and bins not stated")
+pages.glue_all(n_examples=init_cfg["n_examples"], wg_batches=init_cfg["weight_grad_batches"],
+               wg_batch_size=init_cfg["weight_grad_batch_size"], n_bins=init_cfg["bins"], depth=depth)
 
 
 def peaks(quantity):
@@ -185,103 +342,475 @@ def peaks(quantity):
     return {init: s[s["init"] == init].set_index("layer") for init in ("standard", "normalized")}
 
 
+def peak_table(p, digits):
+    """Per layer and initialization: the histogram's peak density, std and 2nd–98th percentiles."""
+    rows = []
+    for layer in p["standard"].index:
+        row = {"layer": int(layer)}
+        for init, short in (("standard", "std. init"), ("normalized", "norm. init")):
+            r = p[init].loc[layer]
+            row[f"{short}: peak density"] = f"{r['peak_density']:.{max(0, 3 - len(str(int(r['peak_density']))))}f}"
+            row[f"{short}: std"] = f"{r['std']:.{digits}g}"
+            row[f"{short}: 2nd–98th pct"] = f"{r['p2']:.{digits}g} … {r['p98']:.{digits}g}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def x_range(quantity, init):
+    h = hist[(hist["quantity"] == quantity) & (hist["init"] == init)]
+    return float(h["left"].min()), float(h["right"].max())
+
+
+def monotone(values, rising):
+    d = np.diff(np.asarray(values, dtype=float))
+    return bool((d > 0).all() if rising else (d < 0).all())
+
+
 # %% [markdown]
 # ### Figure 6: activation values
 
-# %%
-fig = plots.layer_histograms(hist, "activation", f"{activation} activations at initialization", "activation value", scale=scale)
-plt.show()
-p = peaks("activation")
-display(summary[summary["quantity"] == "activation"].drop(columns="quantity").round(4))
-display(Markdown(
-    f"**Figure 6 (ours).** Paper: with the standard initialization the peak at 0 grows with the layer "
-    f"(layer 5 peak density about 14), while with the normalized initialization all layers look alike "
-    f"(peak about 1.3). Ours: standard, peak density {p['standard']['peak_density'].iloc[0]:.2f} at layer 1 "
-    f"rising to {p['standard']['peak_density'].iloc[-1]:.2f} at layer {p['standard'].index[-1]} "
-    f"(std {p['standard']['std'].iloc[0]:.3f} → {p['standard']['std'].iloc[-1]:.3f}); normalized, peaks "
-    f"{p['normalized']['peak_density'].min():.2f}–{p['normalized']['peak_density'].max():.2f} "
-    f"(std {p['normalized']['std'].min():.3f}–{p['normalized']['std'].max():.3f}). Bin width "
-    f"{p['standard']['bin_width'].iloc[0]:.3f}; the paper's bins are not given, so the absolute peak "
-    f"heights are comparable only roughly. {scale}."
-))
+# %% tags=["remove-cell"]
+p6 = peaks("activation")
+s6, n6 = p6["standard"], p6["normalized"]
+fig6_std_rises = monotone(s6["peak_density"], rising=True)
+fig6_norm_ratio = float(n6["peak_density"].max() / n6["peak_density"].min())
+fig6_std_ratio = float(s6["peak_density"].iloc[-1] / s6["peak_density"].iloc[0])
+pages.glue_all(f6_std_peak1=float(s6["peak_density"].iloc[0]), f6_std_peak_top=float(s6["peak_density"].iloc[-1]),
+               f6_std_std1=float(s6["std"].iloc[0]), f6_std_std_top=float(s6["std"].iloc[-1]),
+               f6_norm_peak1=float(n6["peak_density"].iloc[0]), f6_norm_peak_top=float(n6["peak_density"].iloc[-1]),
+               f6_norm_std1=float(n6["std"].iloc[0]), f6_norm_std_top=float(n6["std"].iloc[-1]),
+               f6_norm_ratio=fig6_norm_ratio, f6_std_ratio=fig6_std_ratio,
+               f6_bin=float(s6["bin_width"].iloc[0]))
+if fig6_std_rises and fig6_norm_ratio < 1.2:
+    f6_kind, f6_norm = "agrees", "with the normalized one the peaks stay within a factor " f"{fig6_norm_ratio:.2f} of each other"
+elif fig6_std_rises and fig6_norm_ratio < fig6_std_ratio / 2:
+    f6_kind, f6_norm = "partly", (f"but the normalized panel is not alike across layers as the paper's is: its peaks rise "
+                                  f"{n6['peak_density'].iloc[0]:.2f} → {n6['peak_density'].iloc[-1]:.2f} (×{fig6_norm_ratio:.2f}, "
+                                  f"against ×{fig6_std_ratio:.1f} with the standard one)")
+else:
+    f6_kind, f6_norm = "differs", f"the normalized peaks vary by ×{fig6_norm_ratio:.2f} across layers"
+f6_std = (f"with the standard initialization the 0-peak {'rises with every layer' if fig6_std_rises else 'does not rise with every layer'}, "
+          f"{s6['peak_density'].iloc[0]:.2f} → {s6['peak_density'].iloc[-1]:.2f} (paper: layer 5 about 14)")
+f6_verdict = paper_verdict(f6_kind, f"{f6_std}; {f6_norm}", width)
+if fig6_norm_ratio < 1.2:
+    pages.glue("f6_norm_sentence", f"Ours are alike too: their peaks stay within ×{fig6_norm_ratio:.2f} of each other.")
+else:
+    pages.glue("f6_norm_sentence", (
+        f"Ours are not alike: their peaks {'rise' if n6['peak_density'].iloc[-1] > n6['peak_density'].iloc[0] else 'change'} from "
+        f"{n6['peak_density'].iloc[0]:.2f} at layer 1 to {n6['peak_density'].iloc[-1]:.2f} at layer {depth} (×{fig6_norm_ratio:.2f} "
+        f"largest over smallest, against ×{fig6_std_ratio:.1f} with the standard initialization), and the std goes from "
+        f"{n6['std'].iloc[0]:.3f} to {n6['std'].iloc[-1]:.3f}: much flatter than with the standard initialization, but "
+        + ("a steady decline layer by layer, which the next section explains." if monotone(n6["std"], rising=False)
+           else "not flat; the next section compares it with the equations.")))
+pages.glue("fig6_caption", pages.caption(init_scale, f6_verdict))
+pages.glue("fig6_table", peak_table(p6, 3))
+pages.glue("fig6_table_caption", pages.caption(f"Bin width {s6['bin_width'].iloc[0]:.3g}", init_scale))
+
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+pages.glue("fig6", plots.layer_histograms(hist, "activation", f"{activation} activations at initialization", "activation value"))
+
+
+# %% [markdown]
+# ```{glue:figure} fig6
+# :name: fig-init-fig6
+# :figwidth: 100%
+#
+# Normalized histograms of each layer's activations at initialization, standard (top) and
+# normalized (bottom) initialization (paper: Fig. 6). {glue:md}`fig6_caption`
+# ```
+#
+# The paper's caption: "Top: 0-peak increases for higher layers." So it does in
+# {numref}`fig-init-fig6`: with the standard initialization the peak density rises from
+# {glue:text}`f6_std_peak1:.2f` at layer 1 to {glue:text}`f6_std_peak_top:.2f` at layer
+# {glue:text}`depth:d` (paper: about 14 at layer 5), as the std falls from
+# {glue:text}`f6_std_std1:.3f` to {glue:text}`f6_std_std_top:.3f` (×1/3 in variance per layer,
+# eq. 15). The paper's normalized panel has all layers alike (peak about 1.3).
+# {glue:md}`f6_norm_sentence` The bins are {glue:text}`f6_bin:.3f` wide; the paper's are not given, so absolute
+# peak heights compare only roughly ({numref}`tbl-init-fig6`).
+#
+# :::{table} The histograms of {numref}`fig-init-fig6` in numbers: per layer and initialization, peak density, std and 2nd–98th percentiles of the activations. {glue:md}`fig6_table_caption`
+# :name: tbl-init-fig6
+#
+# ```{glue:md} fig6_table
+# :format: myst
+# ```
+# :::
 
 # %% [markdown]
 # ### Figure 7: back-propagated gradients
 
-# %%
-fig = plots.layer_histograms(hist, "backprop_grad", "back-propagated gradients ∂C/∂s at initialization", "∂Cost/∂s", scale=scale)
-plt.show()
-p = peaks("backprop_grad")
-display(summary[summary["quantity"] == "backprop_grad"].drop(columns="quantity").round(5))
-display(Markdown(
-    f"**Figure 7 (ours).** Paper: with the standard initialization the peak at 0 is highest at layer 1 "
-    f"(about 85) and falls with the layer number: gradients shrink toward the input (x range about ±0.2); "
-    f"with the normalized initialization all layers alike (range ±0.3, peaks about 9). Ours: standard, "
-    f"std {p['standard']['std'].iloc[0]:.4f} at layer 1 to {p['standard']['std'].iloc[-1]:.4f} at layer "
-    f"{p['standard'].index[-1]} (peak density {p['standard']['peak_density'].iloc[0]:.0f} → "
-    f"{p['standard']['peak_density'].iloc[-1]:.0f}); normalized, std "
-    f"{p['normalized']['std'].min():.4f}–{p['normalized']['std'].max():.4f} (peaks "
-    f"{p['normalized']['peak_density'].min():.0f}–{p['normalized']['peak_density'].max():.0f}). "
-    f"2nd–98th percentiles of layer 1: standard [{p['standard']['p2'].iloc[0]:.3f}, {p['standard']['p98'].iloc[0]:.3f}], "
-    f"normalized [{p['normalized']['p2'].iloc[0]:.3f}, {p['normalized']['p98'].iloc[0]:.3f}]. {scale}."
-))
+# %% tags=["remove-cell"]
+p7 = peaks("backprop_grad")
+s7, n7 = p7["standard"], p7["normalized"]
+fig7_std_falls = monotone(s7["peak_density"], rising=False)
+fig7_norm_ratio = float(n7["peak_density"].max() / n7["peak_density"].min())
+lo7_s, hi7_s = x_range("backprop_grad", "standard")
+lo7_n, hi7_n = x_range("backprop_grad", "normalized")
+pages.glue_all(f7_std_std1=float(s7["std"].iloc[0]), f7_std_std_top=float(s7["std"].iloc[-1]),
+               f7_std_peak1=float(s7["peak_density"].iloc[0]), f7_std_peak_top=float(s7["peak_density"].iloc[-1]),
+               f7_norm_std1=float(n7["std"].iloc[0]), f7_norm_std_top=float(n7["std"].iloc[-1]),
+               f7_norm_peak1=float(n7["peak_density"].iloc[0]), f7_norm_peak_top=float(n7["peak_density"].iloc[-1]),
+               f7_norm_ratio=fig7_norm_ratio,
+               f7_std_p2=float(s7["p2"].iloc[0]), f7_std_p98=float(s7["p98"].iloc[0]),
+               f7_norm_p2=float(n7["p2"].iloc[0]), f7_norm_p98=float(n7["p98"].iloc[0]),
+               f7_std_range=max(abs(lo7_s), hi7_s), f7_norm_range=max(abs(lo7_n), hi7_n),
+               f7_std_bin=float(s7["bin_width"].iloc[0]), f7_std_std1_bins=float(s7["std"].iloc[0] / s7["bin_width"].iloc[0]))
+f7_std = (f"with the standard initialization the 0-peak {'falls with every layer' if fig7_std_falls else 'does not fall with every layer'}, "
+          f"{s7['peak_density'].iloc[0]:.0f} → {s7['peak_density'].iloc[-1]:.0f} (paper: layer 1 about 85): the gradients shrink toward the input")
+if fig7_std_falls and fig7_norm_ratio < 1.2:
+    f7_kind, f7_norm = "agrees", f"the normalized peaks stay within ×{fig7_norm_ratio:.2f} of each other"
+elif fig7_std_falls:
+    f7_kind, f7_norm = "partly", (f"but the normalized panel is not alike across layers as the paper's is: its peaks fall "
+                                  f"{n7['peak_density'].iloc[0]:.0f} → {n7['peak_density'].iloc[-1]:.0f}, and all our ranges are narrower "
+                                  f"than the paper's (standard ±{max(abs(lo7_s), hi7_s):.3f} against about ±0.2)")
+else:
+    f7_kind, f7_norm = "differs", f"the normalized peaks vary by ×{fig7_norm_ratio:.2f} across layers"
+f7_verdict = paper_verdict(f7_kind, f"{f7_std}; {f7_norm}", width)
+pages.glue("f7_std_order", "the paper's ordering" if fig7_std_falls else "not the paper's ordering at every layer")
+if fig7_norm_ratio < 1.2:
+    pages.glue("f7_norm_sentence", f"With the normalized initialization the layers are alike: peaks within ×{fig7_norm_ratio:.2f}.")
+else:
+    shrink = monotone(n7["std"], rising=True)
+    pages.glue("f7_norm_sentence", (
+        f"With the normalized initialization the layers are closer, std {n7['std'].iloc[0]:.4f} at layer 1 to "
+        f"{n7['std'].iloc[-1]:.4f} at layer {depth}, but not alike: the peaks go from {n7['peak_density'].iloc[0]:.0f} to "
+        f"{n7['peak_density'].iloc[-1]:.0f} (×{fig7_norm_ratio:.1f} largest over smallest)"
+        + (", so the gradients still shrink toward the input, more gently." if shrink else ".")))
+pages.glue("fig7_caption", pages.caption(init_scale, f7_verdict))
+pages.glue("fig7_table", peak_table(p7, 3))
+pages.glue("fig7_table_caption", pages.caption(f"Bin width {s7['bin_width'].iloc[0]:.2g} (standard), {n7['bin_width'].iloc[0]:.2g} (normalized).", init_scale))
+
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+pages.glue("fig7", plots.layer_histograms(hist, "backprop_grad", "back-propagated gradients ∂C/∂s at initialization", "∂Cost/∂s"))
+
+
+# %% [markdown]
+# ```{glue:figure} fig7
+# :name: fig-init-fig7
+# :figwidth: 100%
+#
+# Normalized histograms of each layer's back-propagated gradients ∂Cost/∂s at
+# initialization, standard (top) and normalized (bottom) initialization (paper: Fig. 7).
+# {glue:md}`fig7_caption`
+# ```
+#
+# The paper's caption: "Top: 0-peak decreases for higher layers", that is, gradients shrink
+# toward the input (its standard panel spans about ±0.2, layer 1's peak about 85; its
+# normalized panel about ±0.3, all peaks about 9). In {numref}`fig-init-fig7`, with the
+# standard initialization, the std grows from {glue:text}`f7_std_std1:.4f` at layer 1 to
+# {glue:text}`f7_std_std_top:.4f` at layer {glue:text}`depth:d` (peak density
+# {glue:text}`f7_std_peak1:.0f` → {glue:text}`f7_std_peak_top:.0f`): {glue:md}`f7_std_order`.
+# {glue:md}`f7_norm_sentence` Our distributions are narrower than the paper's: the 2nd–98th percentiles of layer 1
+# are {glue:text}`f7_std_p2:.4f` … {glue:text}`f7_std_p98:.4f` (standard) and
+# {glue:text}`f7_norm_p2:.3f` … {glue:text}`f7_norm_p98:.3f` (normalized), and our histograms
+# span ±{glue:text}`f7_std_range:.3f` and ±{glue:text}`f7_norm_range:.3f`. Standard layer 1's
+# std is {glue:text}`f7_std_std1_bins:.1f` bins of {glue:text}`f7_std_bin:.4f` wide, so its
+# peak height depends on the binning.
+#
+# :::{table} The histograms of {numref}`fig-init-fig7` in numbers: per layer and initialization, peak density, std and 2nd–98th percentiles of ∂Cost/∂s. {glue:md}`fig7_table_caption`
+# :name: tbl-init-fig7
+#
+# ```{glue:md} fig7_table
+# :format: myst
+# ```
+# :::
+
+# %% [markdown]
+# ### What eqs. (5)–(6) predict for the normalized layers of Figs. 6 and 7
+#
+# Eqs. (5)–(6) assume the linear regime, $f'(s) \approx 1$ (eq. 4), and inputs of variance
+# $\mathrm{Var}[x]$. Neither holds exactly here. Our Shapeset pixels are not unit-variance,
+# and tanh's slope is below 1 away from 0, so each layer shrinks the activations' variance
+# a little (forward) and multiplies the back-propagated gradient by $f'(s)$ (eq. 2, backward).
+# Keeping $f$ in the same argument gives a layer-by-layer recursion: with zero-mean weights
+# independent of the layer's input,
+# $\mathrm{Var}[s^i] = n_i\,\mathrm{Var}[W^i]\;\mathbb E[(z^i)^2]$ (eq. 5's step, with
+# $\mathbb E[x^2]$ of the actual inputs at the first layer). Taking $s^i$ Gaussian, $z^{i+1} = f(s^i)$
+# then has a computable variance, and eq. (6)'s step becomes
+# $\mathrm{Var}[\partial C/\partial s^i] = \mathbb E[f'(s^i)^2]\; n_{i+1}\mathrm{Var}[W^{i+1}]\;
+# \mathrm{Var}[\partial C/\partial s^{i+1}]$. The cell below computes both, by Gauss–Hermite
+# quadrature, from the realised inputs and the nominal weight variances; it is a check of the
+# equations, not a fit.
+
+# %% tags=["hide-input"]
+act = nets.ACTIVATIONS[activation]
+x_probe, _ = data.examples(dataset, init_cfg["n_examples"])  # the probe's examples
+ex2 = float((x_probe.double() ** 2).mean())
+nodes, w_q = np.polynomial.hermite_e.hermegauss(80)
+nodes, w_q = torch.from_numpy(nodes), torch.from_numpy(w_q / w_q.sum())  # E[g(N(0, 1))] = w_q @ g(nodes)
+
+
+def propagate(init):
+    """Eqs. (5)-(6) one layer at a time, keeping f: the std of z and E[f'(s)^2] per hidden layer."""
+    e_z2, rows = ex2, []
+    for k in range(depth):
+        var_s = sizes[k] * nets.init_variance(init, sizes[k], sizes[k + 1]) * e_z2
+        z = act.f(var_s ** 0.5 * nodes)
+        e_z2 = float(w_q @ z**2)
+        rows.append({"layer": k + 1, "var_s": var_s, "std_z": (e_z2 - float(w_q @ z) ** 2) ** 0.5,
+                     "e_fprime2": float(w_q @ act.grad_from_output(z) ** 2),
+                     "fan_out_n_var": sizes[k + 2] * nets.init_variance(init, sizes[k + 1], sizes[k + 2])})
+    return pd.DataFrame(rows).set_index("layer")
+
+
+# %% tags=["remove-cell"]
+mf_rows, mf_err = [], {}
+for init in ("standard", "normalized"):
+    pred = propagate(init)
+    meas = stats[(stats["init"] == init) & (stats["quantity"] == "activation")].set_index("layer")["std"]
+    var_g = stats[(stats["init"] == init) & (stats["quantity"] == "backprop_grad")].set_index("layer")["var"]
+    ratio_meas = (var_g / var_g.shift(-1)).dropna()  # Var[dC/ds^k] / Var[dC/ds^(k+1)]
+    ratio_pred = (pred["e_fprime2"] * pred["fan_out_n_var"]).loc[ratio_meas.index]
+    mf_err[init] = (float(((pred["std_z"] - meas) / meas).abs().max()), float(((ratio_pred - ratio_meas) / ratio_meas).abs().max()))
+    mf_rows.append(pd.DataFrame({"init": init, "layer": pred.index, "std z: measured": meas.loc[pred.index].to_numpy(),
+                                 "std z: eqs. with f": pred["std_z"].to_numpy(),
+                                 "Var[∂C/∂s] layer k / k+1: measured": ratio_meas.reindex(pred.index).to_numpy(),
+                                 "… eqs. with f": ratio_pred.reindex(pred.index).to_numpy()}))
+mf = pd.concat(mf_rows, ignore_index=True)
+mf_shown = mf.copy()
+for col in mf.columns[2:]:
+    mf_shown[col] = [("—" if pd.isna(v) else f"{v:.3f}") for v in mf[col]]
+norm_pred = propagate("normalized")
+lin_std = float(norm_pred["var_s"].iloc[0] ** 0.5)
+z_err = max(e[0] for e in mf_err.values())
+g_err = max(e[1] for e in mf_err.values())
+pages.glue_all(mf_ex2=ex2, mf_xmean=float(x_probe.double().mean()), mf_lin_std=lin_std,
+               mf_norm_pred1=float(norm_pred["std_z"].iloc[0]), mf_norm_pred_top=float(norm_pred["std_z"].iloc[-1]),
+               mf_fp2_1=float(norm_pred["e_fprime2"].iloc[0]), mf_fp2_top=float(norm_pred["e_fprime2"].iloc[-2]), mf_fp2_top_layer=depth - 1,
+               mf_z_err_pct=100 * z_err, mf_g_err_pct=100 * g_err,
+               mf_peak_ratio=fig6_norm_ratio, mf_std_ratio=float(n6["std"].iloc[0] / n6["std"].iloc[-1]))
+mf_kind = "agrees" if z_err < 0.10 and g_err < 0.15 else "partly" if z_err < 0.25 and g_err < 0.35 else "differs"
+mf_so = {"agrees": f"so the spread of the normalized panels is what the equations predict for our inputs once {activation}'s slope is counted",
+         "partly": f"so counting {activation}'s slope explains most, not all, of the spread of the normalized panels",
+         "differs": f"so counting {activation}'s slope does not explain the spread of the normalized panels"}[mf_kind]
+mf_verdict = verdict(mf_kind, f"eqs. (5)–(6) with f kept predict each layer's activation std to within {100 * z_err:.0f}% "
+                              f"and the layer-to-layer gradient variance ratio to within {100 * g_err:.0f}%, {mf_so}")
+pages.glue("mf_table", mf_shown)
+if max(fig6_norm_ratio, fig7_norm_ratio) >= 1.2:
+    pages.glue("differs_alike", (f"The normalized panels of Figs. 6 and 7 are not alike across layers as the paper's are (peaks vary "
+                                 f"×{fig6_norm_ratio:.2f} and ×{fig7_norm_ratio:.2f} from layer to layer): with our inputs {activation} "
+                                 f"is not in its linear regime, and eqs. (5)–(6) carried through {activation} predict the activation "
+                                 f"std to within {100 * z_err:.0f}% and the gradient ratios to within {100 * g_err:.0f}%"))
+else:
+    pages.glue("differs_alike", f"The normalized panels of Figs. 6 and 7 are alike across layers, as the paper's are; eqs. (5)–(6) "
+                                f"carried through {activation} predict the activation std to within {100 * z_err:.0f}%")
+pages.glue("mf_caption", pages.caption(
+    f"Measured: {init_scale[len('Scale: '):]}",
+    f"Predicted: computed on this page from the same {init_cfg['n_examples']:,} inputs (E[x²] = {ex2:.3f}) and the nominal Var[W]",
+    mf_verdict))
+
+# %% [markdown]
+# :::{table} Eqs. (5)–(6) carried through the non-linearity, beside the measured networks of Figs. 6–7: each layer's activation std, and the factor by which the back-propagated gradient variance changes from layer k+1 down to layer k. {glue:md}`mf_caption`
+# :name: tbl-init-eqs-with-f
+#
+# ```{glue:md} mf_table
+# :format: myst
+# ```
+# :::
+#
+# Our inputs have mean {glue:text}`mf_xmean:.3f` and $\mathbb E[x^2] =$
+# {glue:text}`mf_ex2:.3f`, not 1. With the normalized initialization the first layer's
+# pre-activations then have std {glue:text}`mf_lin_std:.2f`, and the purely linear eq. (5)
+# would keep that std in every layer. But tanh is not linear there: the recursion predicts an
+# activation std of {glue:text}`mf_norm_pred1:.3f` at layer 1 falling to
+# {glue:text}`mf_norm_pred_top:.3f` at layer {glue:text}`depth:d`, and
+# $\mathbb E[f'(s)^2]$ of {glue:text}`mf_fp2_1:.2f` (layer 1) to {glue:text}`mf_fp2_top:.2f`
+# (layer {glue:text}`mf_fp2_top_layer:d`), the factor by which each layer scales the gradient variance
+# on its way down. {numref}`tbl-init-eqs-with-f` puts this beside the measurements: the
+# predicted std is within {glue:text}`mf_z_err_pct:.0f`% of the measured one in every layer,
+# and the gradient ratio within {glue:text}`mf_g_err_pct:.0f`%. The normalized peaks of
+# {numref}`fig-init-fig6` rise by ×{glue:text}`mf_peak_ratio:.2f` from layer 1 to
+# {glue:text}`depth:d`, close to the ×{glue:text}`mf_std_ratio:.2f` fall of the std (for a
+# bell-shaped histogram the peak height goes as 1/std). So the normalized initialization
+# keeps the variances far flatter than the standard one, but with our inputs it cannot keep
+# them equal: the linear-regime hypothesis (eq. 4) is what the paper's "alike" panels need.
+# We do not know the scale of the paper's inputs; smaller inputs would keep tanh closer to
+# linear and the layers closer alike.
 
 # %% [markdown]
 # ### Figure 8: weight gradients
 #
 # Eq. (14) predicts that, with equal widths, the variance of the *weight* gradients is the
 # same for every layer whatever the initialization: the shrinking of $\partial C/\partial s$
-# toward the input is compensated by the growth of $z$. The paper's Fig. 8 shows this.
+# toward the input is compensated by the growth of $z$. The paper's Fig. 8 shows this:
+#
+# > "Even though with standard initialization the back-propagated gradients get smaller, the
+# > weight gradients do not!"
 
-# %%
-fig = plots.layer_histograms(hist, "weight_grad", "weight gradients ∂C/∂W at initialization", "∂Cost/∂W", scale=scale)
-plt.show()
-p = peaks("weight_grad")
-display(summary[summary["quantity"] == "weight_grad"].drop(columns="quantity").round(5))
-display(Markdown(
-    f"**Figure 8 (ours).** Paper: even with the standard initialization the weight gradients do not shrink "
-    f"with depth (standard: range about ±0.025, peak about 270; normalized: ±0.1, peak about 40). Ours: "
-    f"standard, std {p['standard']['std'].min():.2e}–{p['standard']['std'].max():.2e} across layers "
-    f"(peaks {p['standard']['peak_density'].min():.0f}–{p['standard']['peak_density'].max():.0f}); normalized, std "
-    f"{p['normalized']['std'].min():.2e}–{p['normalized']['std'].max():.2e} (peaks "
-    f"{p['normalized']['peak_density'].min():.0f}–{p['normalized']['peak_density'].max():.0f}): flat across "
-    f"layers, as eq. (14) says. Ours are gradients of the *mean* cost over a minibatch of "
-    f"{init_cfg['weight_grad_batch_size']}; the paper does not say over how many examples its gradients were "
-    f"taken, and gradients of fewer examples are wider (re-run with `-p weight_grad_batch_size 1` for "
-    f"per-example gradients). {scale}."
-))
+# %% tags=["remove-cell"]
+p8 = peaks("weight_grad")
+s8, n8 = p8["standard"], p8["normalized"]
+flat_s = float(s8["std"].max() / s8["std"].min())
+flat_n = float(n8["std"].max() / n8["std"].min())
+PAPER_FIG8_PEAK = {"standard": 270, "normalized": 40}
+peak_gap = {init: float(p8[init]["peak_density"].median() / PAPER_FIG8_PEAK[init]) for init in PAPER_FIG8_PEAK}
+pages.glue_all(f8_std_lo=float(s8["std"].min()), f8_std_hi=float(s8["std"].max()),
+               f8_norm_lo=float(n8["std"].min()), f8_norm_hi=float(n8["std"].max()),
+               f8_std_peak_lo=float(s8["peak_density"].min()), f8_std_peak_hi=float(s8["peak_density"].max()),
+               f8_norm_peak_lo=float(n8["peak_density"].min()), f8_norm_peak_hi=float(n8["peak_density"].max()),
+               f8_flat_s=flat_s, f8_flat_n=flat_n, f8_gap_s=peak_gap["standard"], f8_gap_n=peak_gap["normalized"],
+               f8_std_p98=float(s8["p98"].max()), f8_norm_p98=float(n8["p98"].max()),
+               f8_norm_over_std=float(n8["std"].median() / s8["std"].median()))
+flat = flat_s < 1.2 and flat_n < 1.2
+close = all(1 / 2 < g < 2 for g in peak_gap.values())
+f8_kind = "agrees" if flat and close else "partly" if flat else "differs"
+f8_flat = "is flat across layers, as eq. (14) says" if flat else "is not flat across layers, though eq. (14) says it should be"
+f8_verdict = paper_verdict(f8_kind, (f"the weight-gradient std {f8_flat} (largest over smallest: ×{flat_s:.2f} standard, "
+                                     f"×{flat_n:.2f} normalized)"
+                                     + ("" if close else f"; our distributions are narrower than the paper's: median peaks "
+                                        f"{peak_gap['standard']:.1f} times the paper's (standard) and "
+                                        f"{peak_gap['normalized']:.1f} times (normalized)")), width)
+pages.glue("fig8_caption", pages.caption(init_scale, f8_verdict))
+narrow7 = max(abs(lo7_s), hi7_s) < 0.2 / 2
+pages.glue("differs_narrow", (
+    (f"Our back-propagated gradients (Fig. 7) span ±{max(abs(lo7_s), hi7_s):.3f} with the standard initialization, against about "
+     f"±0.2 in the paper. " if narrow7 else "")
+    + (f"Our weight gradients (Fig. 8) are narrower than the paper's (median peaks {peak_gap['standard']:.1f} and "
+       f"{peak_gap['normalized']:.1f} times its about 270 and 40); part of that is the minibatch mean over "
+       f"{init_cfg['weight_grad_batch_size']} examples, which the paper does not specify."
+       if not close else "Our weight-gradient peaks are within a factor 2 of the paper's.")))
+pages.glue("fig8_table", peak_table(p8, 2))
+pages.glue("fig8_table_caption", pages.caption(
+    f"Gradients of the mean cost of {init_cfg['weight_grad_batches']} minibatches of {init_cfg['weight_grad_batch_size']} examples",
+    init_scale))
+
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+pages.glue("fig8", plots.layer_histograms(hist, "weight_grad", "weight gradients ∂C/∂W at initialization", "∂Cost/∂W"))
+
+
+# %% [markdown]
+# ```{glue:figure} fig8
+# :name: fig-init-fig8
+# :figwidth: 100%
+#
+# Normalized histograms of each layer's weight gradients ∂Cost/∂W at initialization,
+# standard (top) and normalized (bottom) initialization (paper: Fig. 8).
+# {glue:md}`fig8_caption`
+# ```
+#
+# In {numref}`fig-init-fig8` the weight-gradient std is {glue:text}`f8_std_lo:.2e` to
+# {glue:text}`f8_std_hi:.2e` across layers with the standard initialization (largest over
+# smallest ×{glue:text}`f8_flat_s:.2f`; peaks {glue:text}`f8_std_peak_lo:.0f` to
+# {glue:text}`f8_std_peak_hi:.0f`) and {glue:text}`f8_norm_lo:.2e` to
+# {glue:text}`f8_norm_hi:.2e` with the normalized one (×{glue:text}`f8_flat_n:.2f`; peaks
+# {glue:text}`f8_norm_peak_lo:.0f` to {glue:text}`f8_norm_peak_hi:.0f`): flat across layers, as
+# eq. (14) says, and {glue:text}`f8_norm_over_std:.1f` times wider with the normalized
+# initialization. The paper's panels span about ±0.025 (standard, peak about 270) and ±0.1
+# (normalized, peak about 40); ours reach ±{glue:text}`f8_std_p98:.4f` and
+# ±{glue:text}`f8_norm_p98:.4f` at the 98th percentile, with median peaks
+# {glue:text}`f8_gap_s:.1f` and {glue:text}`f8_gap_n:.1f` times the paper's. Ours are gradients
+# of the *mean* cost over a minibatch of {glue:text}`wg_batch_size:d` examples; the paper
+# does not say over how many examples its gradients were taken, and gradients of fewer
+# examples are wider (re-run with `-p weight_grad_batch_size 1` for per-example gradients).
+#
+# :::{table} The histograms of {numref}`fig-init-fig8` in numbers: per layer and initialization, peak density, std and 2nd–98th percentiles of ∂Cost/∂W. {glue:md}`fig8_table_caption`
+# :name: tbl-init-fig8
+#
+# ```{glue:md} fig8_table
+# :format: myst
+# ```
+# :::
 
 # %% [markdown]
 # ## The Jacobian's singular values (eq. 17)
 #
-# The paper summarises the layer-to-layer transformation by the Jacobian
-# $J^i = \partial z^{i+1}/\partial z^i$ and reports that "the average singular value"
-# is about 0.8 with the normalized initialization and about 0.5 with the standard one
-# (activation, layer and sample not stated; tanh is likely). For $z^{i+1} = f(z^i W^i + b^i)$,
-# $J^i = \mathrm{diag}(f'(s^i))\,(W^i)^\top$; we take its singular values by SVD at each of
-# a few test examples (the tests check this against `torch.autograd.functional.jacobian`).
+# > "We monitor the singular values of the Jacobian matrix associated with layer $i$:
+# > $J^i = \frac{\partial \mathbf z^{i+1}}{\partial \mathbf z^i}$ (17). When consecutive
+# > layers have the same dimension, the average singular value corresponds to the average
+# > ratio of infinitesimal volumes mapped from $\mathbf z^i$ to $\mathbf z^{i+1}$, as well as
+# > to the ratio of average activation variance going from $\mathbf z^i$ to
+# > $\mathbf z^{i+1}$. With our normalized initialization, this ratio is around 0.8 whereas
+# > with the standard initialization, it drops down to 0.5."
+#
+# The paper does not state the activation, the layer or the sample (tanh is likely). For
+# $z^{i+1} = f(z^i W^i + b^i)$, $J^i = \mathrm{diag}(f'(s^i))\,(W^i)^\top$; we take its
+# singular values by SVD at each of a few test examples (the tests check the Jacobian against
+# `torch.autograd.functional.jacobian`):
+#
+# ```{literalinclude} ../src/glorot/probes.py
+# :language: python
+# :pyobject: layer_jacobians
+# ```
+#
+# ```{literalinclude} ../src/glorot/probes.py
+# :language: python
+# :pyobject: jacobian_singular_values
+# ```
 
-# %%
+# %% tags=["remove-cell"]
 jac = init_result["jacobian"]
-jac_table = jac.groupby(["init", "layer"], sort=False)["mean_singular_value"].agg(["mean", "std"]).unstack(0)
-display(jac_table.round(3))
-fig = plots.jacobian_singular_values(jac, {"standard": 0.5, "normalized": 0.8}, scale=scale)
-plt.show()
+PAPER_JAC = {"standard": 0.5, "normalized": 0.8}
+jac_table = (jac.groupby(["layer", "init"], sort=False)["mean_singular_value"].agg(["mean", "std"]).unstack("init"))
+jac_table = pd.DataFrame({"layer": jac_table.index,
+                          **{f"{init}: mean": jac_table[("mean", init)].to_numpy() for init in PAPER_JAC},
+                          **{f"{init}: std over examples": jac_table[("std", init)].to_numpy() for init in PAPER_JAC}})
 overall = jac.groupby("init")["mean_singular_value"].mean()
-display(Markdown(
-    f"**Mean singular value of $J^i$, averaged over layers and {init_cfg['jacobian_examples']} examples:** "
-    f"standard {overall['standard']:.3f} (paper ≈ 0.5), normalized {overall['normalized']:.3f} "
-    f"(paper ≈ 0.8); {activation} network. {scale}."
-))
+rel = {init: abs(overall[init] - PAPER_JAC[init]) / PAPER_JAC[init] for init in PAPER_JAC}
+pages.glue_all(jac_std=float(overall["standard"]), jac_norm=float(overall["normalized"]),
+               jac_examples=init_cfg["jacobian_examples"],
+               jac_norm_lo=float(jac_table["normalized: mean"].min()), jac_norm_hi=float(jac_table["normalized: mean"].max()),
+               jac_std_lo=float(jac_table["standard: mean"].min()), jac_std_hi=float(jac_table["standard: mean"].max()))
+jac_kind = ("agrees" if max(rel.values()) < 0.10 else "partly" if overall["normalized"] > overall["standard"] else "differs")
+jac_verdict = paper_verdict(jac_kind, f"averaged over layers and examples, the mean singular value is {overall['standard']:.3f} "
+                                      f"with the standard initialization (paper: 0.5) and {overall['normalized']:.3f} with the "
+                                      f"normalized one (paper: 0.8), within {100 * max(rel.values()):.0f}% of the paper's", width)
+lowest = {init: int(jac_table.set_index("layer")[f"{init}: mean"].idxmin()) for init in PAPER_JAC}
+fp2_layer = int(propagate("normalized")["e_fprime2"].idxmin())
+pages.glue("jac_lowest", ((f"lowest in layer {lowest['standard']} with both initializations" if lowest["standard"] == lowest["normalized"]
+                           else f"lowest in layer {lowest['standard']} (standard) and {lowest['normalized']} (normalized)")
+                          + (f"; layer {fp2_layer} is also where the equations above put the smallest E[f′(s)²]" if
+                             lowest["normalized"] == fp2_layer else "")))
+pages.glue("act_name", activation)
+jac_scale = init_scale + f"; {init_cfg['jacobian_examples']} examples decomposed"
+pages.glue("fig_jac_caption", pages.caption(jac_scale, jac_verdict))
+pages.glue("jac_table", jac_table)
+pages.glue("jac_table_caption", pages.caption(jac_scale, jac_verdict))
+
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+pages.glue("fig_jac", plots.jacobian_singular_values(jac, PAPER_JAC))
+
+
+# %% [markdown]
+# ```{glue:figure} fig_jac
+# :name: fig-init-jacobian
+# :figwidth: 100%
+#
+# Mean singular value of each layer's Jacobian $J^i$ (eq. 17) at initialization, standard
+# and normalized initialization, beside the paper's two numbers (dashed).
+# {glue:md}`fig_jac_caption`
+# ```
+#
+# Averaged over the layers and {glue:text}`jac_examples:d` examples, the mean singular value
+# of $J^i$ is {glue:text}`jac_std:.3f` with the standard initialization (paper ≈ 0.5) and
+# {glue:text}`jac_norm:.3f` with the normalized one (paper ≈ 0.8), in a {glue:md}`act_name`
+# network ({numref}`fig-init-jacobian`). It varies with the layer
+# ({numref}`tbl-init-jacobian`): {glue:text}`jac_std_lo:.3f` to {glue:text}`jac_std_hi:.3f`
+# (standard) and {glue:text}`jac_norm_lo:.3f` to {glue:text}`jac_norm_hi:.3f` (normalized),
+# {glue:md}`jac_lowest`.
+#
+# :::{table} The mean singular value of $J^i$ per layer: its mean and its std over the examples. {glue:md}`jac_table_caption`
+# :name: tbl-init-jacobian
+#
+# ```{glue:md} jac_table
+# :format: myst
+# ```
+# :::
 
 # %% [markdown]
 # ## What differs from the paper
 #
-# * The paper does not give its sample sizes or bins for Figs. 6–8; we use 300 held-out
-#   Shapeset examples, ten minibatches of 10 for the weight gradients, and 100 shared bins
-#   per figure. Peak *heights* therefore compare only roughly; signs, orderings and ranges
+# * The paper does not give its sample sizes or bins for Figs. 6–8; we use
+#   {glue:text}`n_examples:d` held-out examples, {glue:text}`wg_batches:d` minibatches of
+#   {glue:text}`wg_batch_size:d` for the weight gradients, and {glue:text}`n_bins:d` shared
+#   bins per panel. Peak *heights* therefore compare only roughly; signs, orderings and ranges
 #   compare directly.
+# * {glue:md}`differs_alike` ({numref}`tbl-init-eqs-with-f`).
+# * {glue:md}`differs_narrow`
 # * The paper reports a single average singular value per initialization; we show it per
-#   layer, from 10 examples, and the average over layers.
+#   layer, from {glue:text}`jac_examples:d` examples, and the average over layers.
 # * The Shapeset images come from our re-implementation of the generator (see
 #   {doc}`01_setting`), not from the original pygame code.

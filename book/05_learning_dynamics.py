@@ -44,17 +44,16 @@ use_archive = True
 allow_long = False  # run even where the estimate is over 30 minutes on this device
 longer_factor = 5
 
-# %% [markdown]
-# Everything is validated before any computation: an unknown activation, profile or device
-# stops the chapter here, with the list of valid values.
-
-# %%
+# %% tags=["remove-cell"]
+# Parameter checks (an unknown activation, profile or device stops the chapter here, with the
+# list of valid values), imports and the page's helpers.
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
-from IPython.display import Markdown, display
 
-from glorot import experiments, plots_dynamics, probes
+from glorot import data, experiments, nets, pages, plots_dynamics
 from glorot.experiments import gradients, saturation
+from glorot.train import UPDATES_PER_EPOCH
 from glorot.validation import check_device
 
 grad_cfg = experiments.config("gradient_dynamics", profile, activation=activation, seed=seed)
@@ -62,33 +61,123 @@ soft_cfg = experiments.config("activation_saturation", profile, seed=seed)
 device = check_device(device)
 experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 longer, skipped = experiments.longer_run(profile, longer_factor, grad_cfg, ("updates", "probe_every", "eval_every"))
-pd.set_option("display.precision", 4)
-print(f"profile {profile!r}: {grad_cfg['depth']} hidden layers of {grad_cfg['width']} {activation} units, inits "
-      f"{grad_cfg['inits']}, {grad_cfg['updates']:,} updates at learning rates {list(grad_cfg['learning_rates'])}; probed every "
-      f"{grad_cfg['early_probe_every']} updates for the first {grad_cfg['early_updates']:,}, then every "
-      f"{grad_cfg['probe_every']:,}")
+paper_cfg = experiments.config("gradient_dynamics", "paper")
+PAPER_WIDTH, PAPER_UPDATES = paper_cfg["width"], paper_cfg["updates"]
+QUICKLY = 5 * UPDATES_PER_EPOCH  # "very quickly": within the first 5 epochs, about 5% of the paper's 95
+depth, early = grad_cfg["depth"], grad_cfg["early_updates"]
+
+pages.glue("setup", f"profile '{profile}': {depth} hidden layers of {grad_cfg['width']:,} {activation} units, initializations "
+                    f"{' and '.join(grad_cfg['inits'])}, {grad_cfg['updates']:,} updates at learning rates "
+                    f"{', '.join(f'{lr:g}' for lr in grad_cfg['learning_rates'])}; probed every {grad_cfg['early_probe_every']:,} "
+                    f"updates for the first {early:,}, then every {grad_cfg['probe_every']:,}")
+pages.glue_all(depth=depth, quickly_epochs=QUICKLY // UPDATES_PER_EPOCH, early_updates=early, n_probe=grad_cfg["n_probe"])
+pages.glue("act_name", activation)
+
+
+def verdict(kind, reason, cfg=None):
+    """pages.verdict with the reason as a sentence: capital first letter, full stop. A run of
+    ``cfg`` shorter than one epoch is not yet at paper scale, whatever its numbers say."""
+    reason = reason.strip()
+    if cfg is not None and cfg["updates"] < UPDATES_PER_EPOCH and kind != "not yet at paper scale":
+        reason, kind = f"{reason}; but the run is shorter than one epoch (at more updates this would read: {kind})", "not yet at paper scale"
+    return pages.verdict(kind, reason[0].upper() + reason[1:] + ("" if reason.endswith(".") else "."))
+
+
+def when(u):
+    return "at no probe of the run" if pd.isna(u) else f"at update {u:,.0f} (epoch {u / UPDATES_PER_EPOCH:.2f})"
+
+
+def scale_of(result, what=""):
+    cfg = result.config
+    return (f"Scale: {result.scale()}; {what}{cfg['updates']:,} updates = {cfg['updates'] / UPDATES_PER_EPOCH:g} epochs, "
+            f"width {cfg['width']:,}, learning rates {', '.join(f'{lr:g}' for lr in cfg['learning_rates'])}; paper: width "
+            f"{PAPER_WIDTH:,}, about 95 epochs ({PAPER_UPDATES / 1e6:.1f}M updates), learning rates chosen on validation (not given).")
+
+
+def reduced(cfg):
+    return cfg["width"] < PAPER_WIDTH or cfg["updates"] < PAPER_UPDATES
+
+
+def at_scale(cfg):
+    return f"at width {cfg['width']:,} and {cfg['updates']:,} updates" + (" (below the paper's scale)" if reduced(cfg) else "")
+
+
+def of_probes(pct):
+    return "at none of the probes" if pct == 0 else f"at {pct:.0f}% of the probes"
+
+
+def reversal_verdict(r, cfg):
+    """§4.3's "reversed very quickly", from reversal_update's row for the standard initialization."""
+    f0, flat, rev = r["factor_at_0"], r["flat_update"], r["reversed_update"]
+    start = f"{at_scale(cfg)}, with the standard initialization Var[∂C/∂s] grows ×{f0:.2f} per layer upward at initialization"
+    if pd.notna(rev) and rev <= QUICKLY:
+        return verdict("agrees", f"{start}, falls below ×1.5 {when(flat)} and below 1 (reversed) {when(rev)}, within the first "
+                                 f"{QUICKLY // UPDATES_PER_EPOCH} epochs", cfg)
+    if pd.notna(rev):
+        return verdict("partly", f"{start} and reverses (below 1) only {when(rev)}, after the first {QUICKLY // UPDATES_PER_EPOCH} "
+                                 f"epochs", cfg)
+    if pd.notna(flat):
+        return verdict("partly", f"{start}; the trend mostly goes (below ×1.5) {when(flat)} but does not reverse within the run "
+                                 f"(lowest ×{r['factor_min']:.2f}, final ×{r['factor_final']:.2f})", cfg)
+    kind = "not yet at paper scale" if reduced(cfg) else "differs"
+    return verdict(kind, f"{start} and stays above ×1.5 for the whole run (lowest ×{r['factor_min']:.2f})", cfg)
+
+
+def spread_table(stats):
+    """Fig. 9 in numbers: per initialization and probe, each layer's weight-gradient std and the
+    largest over the smallest."""
+    wg = stats[stats["quantity"] == "weight_grad"]
+    sp = wg.pivot_table(index=["init", "update"], columns="layer", values="std")
+    sp["max/min over layers"] = sp.max(axis=1) / sp.min(axis=1)
+    return sp
+
+
+def fig9_verdict(sp, cfg):
+    """The paper's Fig. 9: with the standard initialization the layers spread apart, layer 1 widest
+    ("top: smaller variance for higher layers"); with the normalized one they stay together."""
+    layers = [c for c in sp.columns if isinstance(c, (int, np.integer))]
+    after = {init: sp.loc[init][sp.loc[init].index > 0] for init in ("standard", "normalized")}
+    s = after["standard"][layers]
+    l1_widest = float((s.idxmax(axis=1) == layers[0]).mean())
+    ordered = float((np.diff(s.to_numpy(), axis=1) < 0).all(axis=1).mean())
+    widest = int(s.idxmax(axis=1).mode().iloc[0])
+    med = {init: float(a["max/min over layers"].median()) for init, a in after.items()}
+    gap = med["standard"] / med["normalized"]
+    reason = (f"the paper's standard panel is ordered across layers, layer 1 widest; ours, {at_scale(cfg)}, has layer 1 widest "
+              f"{of_probes(100 * l1_widest)} after initialization (most often layer {widest}) and the std falling with every layer "
+              f"{of_probes(100 * ordered)}; the spread across layers (largest over smallest std) has median ×{med['standard']:.2f} "
+              f"with the standard and ×{med['normalized']:.2f} with the normalized initialization")
+    if l1_widest >= 0.8 and gap > 1.2:
+        kind = "agrees"
+    elif l1_widest >= 0.5 or gap > 1.2:
+        kind = "partly"
+    else:
+        kind = "not yet at paper scale" if reduced(cfg) else "differs"
+    return verdict(kind, reason, cfg), dict(l1_widest=100 * l1_widest, ordered=100 * ordered, widest=widest,
+                                       med_std=med["standard"], med_norm=med["normalized"])
+
 
 # %% [markdown]
+# This page was executed with {glue:md}`setup`. An unknown activation, profile or device
+# stops it in its first cell, with the list of valid values.
+#
 # ## What is measured
 #
 # Both networks start from the same seed and see the same minibatches; they differ only in
-# the initialization (eq. 1 against eq. 16). At every probe, on the 300 fixed test examples,
+# the initialization (eq. 1 against eq. 16). At every probe, on the {glue:text}`n_probe:d` fixed test examples,
 # we take for each hidden layer $k$ the back-propagated gradient $\partial C/\partial s^k$ of
 # each example's own cost (eq. 2), the weight gradient $\partial C/\partial W^k$ of ten
 # minibatches of 10 examples, as one SGD step applies it (eq. 3), and the activations. The
 # probe is the one of {doc}`02_saturation`; the quantities come from `glorot.probes`:
-
-# %% [markdown]
+#
 # ```{literalinclude} ../src/glorot/probes.py
 # :language: python
 # :pyobject: layer_values
 # ```
 
-# %%
-res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation, seed=seed)
-stats = res["stats"]
-scale = (res.scale() + f"; {grad_cfg['updates']:,} updates = {grad_cfg['updates'] / 20000:g} epochs, seed {seed}; "
-         "paper: width 1000, ~95 epochs (1.9M updates), learning rates chosen on validation (not given)")
+# %% tags=["hide-input"]
+res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                      activation=activation, seed=seed)
 
 # %% [markdown]
 # ## "Reversed very quickly": the back-propagated gradients over the first updates
@@ -96,46 +185,124 @@ scale = (res.scale() + f"; {grad_cfg['updates']:,} updates = {grad_cfg['updates'
 # At initialization, eq. (15) gives $n\,\mathrm{Var}[W] = 1/3$ with the standard
 # initialization, so in the linear regime $\mathrm{Var}[\partial C/\partial s]$ shrinks by
 # about 3 per layer going down (chapter {doc}`04_initialization` measures this). We follow the
-# variance of each layer's back-propagated gradients, and the ratio of layer 1's to the top
-# layer's, over the first updates.
+# variance of each layer's back-propagated gradients, and two summaries of its shape across
+# layers: the ratio of layer 1's variance to the top layer's, and the growth per layer going
+# up, fitted over all layers (about 3 at the standard initialization, 1 flat, below 1
+# reversed):
+#
+# ```{literalinclude} ../src/glorot/experiments/gradients.py
+# :language: python
+# :pyobject: gradient_ratio
+# ```
+#
+# "Very quickly" is not quantified in the paper. `reversal_update` gives the first probe at
+# which the growth per layer is below 1.5 (the trend mostly gone) and below 1 (reversed), and
+# the first at which layer 1's variance exceeds the top layer's; the verdicts below call a
+# reversal within the first {glue:text}`quickly_epochs:d` epochs (about 5% of the paper's 95)
+# "quick".
 
-# %%
-early = grad_cfg["early_updates"]
-fig = plots_dynamics.backprop_variance(stats, max_update=early, scale=scale)
-plt.show()
+# %% tags=["remove-cell"]
+stats, curves = res["stats"], res["curves"]
+scale = scale_of(res)
 ratio = gradients.gradient_ratio(stats)
-fig = plots_dynamics.variance_factor(ratio, scale=scale)
-plt.show()
 rev = gradients.reversal_update(ratio)
-display(ratio.pivot(index="update", columns="init", values=["factor_per_layer", "ratio_first_to_top"]).iloc[::4].round(3))
-display(rev.round(4))
-
-# %%
 r = rev.set_index("init")
 f_std = ratio[ratio["init"] == "standard"].set_index("update")["factor_per_layer"]
-
-
-def when(u):
-    return "at no probe of the run" if pd.isna(u) else f"at update {u:,.0f} (epoch {u / 20000:.2f})"
-
-
-curves = res["curves"]
 err0 = curves[(curves["init"] == "standard") & (curves["update"] == 0)]["error"].iloc[0]
 learning = curves[(curves["init"] == "standard") & (curves["error"] < err0 - 0.1)]["update"]
 learn_u = learning.min() if len(learning) else float("nan")
-display(Markdown(
-    f"**Back-propagated gradients during learning (ours).** Standard initialization: going up one layer multiplies "
-    f"Var[∂C/∂s] by {r.loc['standard', 'factor_at_0']:.2f} at initialization (eq. 15 predicts about 3 in the linear regime; "
-    f"layer 1's variance is {r.loc['standard', 'ratio_at_0']:.4f} times layer {grad_cfg['depth']}'s), still "
-    f"{f_std.loc[:learn_u].median() if pd.notna(learn_u) else f_std.median():.2f} (median) until the test error first "
-    f"drops 10 points below its initial value ({when(learn_u)}). The factor falls below 1.5 {when(r.loc['standard', 'flat_update'])}, "
-    f"below 1 (reversed: larger gradients toward the input) {when(r.loc['standard', 'reversed_update'])}; its lowest value is "
-    f"{r.loc['standard', 'factor_min']:.2f} and it ends at {r.loc['standard', 'factor_final']:.2f}; layer 1's variance "
-    f"exceeds the top layer's {when(r.loc['standard', 'first_above_top_update'])}. Normalized initialization: factor "
-    f"{r.loc['normalized', 'factor_at_0']:.2f} at initialization, below 1.5 {when(r.loc['normalized', 'flat_update'])}, "
-    f"ending at {r.loc['normalized', 'factor_final']:.2f}. Paper: the shrinking toward the input \"is reversed very quickly "
-    f"during learning\" (no number of updates given). {scale}."
-))
+pages.glue_all(rev_f0_std=float(r.loc["standard", "factor_at_0"]), rev_r0_std=float(r.loc["standard", "ratio_at_0"]),
+               rev_med_std=float(f_std.loc[:learn_u].median() if pd.notna(learn_u) else f_std.median()),
+               rev_min_std=float(r.loc["standard", "factor_min"]), rev_final_std=float(r.loc["standard", "factor_final"]),
+               rev_f0_norm=float(r.loc["normalized", "factor_at_0"]), rev_final_norm=float(r.loc["normalized", "factor_final"]))
+pages.glue("rev_learn_when", when(learn_u))
+for key in ("flat", "reversed", "first_above_top"):
+    for init in ("standard", "normalized"):
+        pages.glue(f"rev_{key}_{init}", when(r.loc[init, f"{key}_update"]))
+rev_verdict = reversal_verdict(r.loc["standard"], res.config)
+init_ok = 2 < r.loc["standard", "factor_at_0"] < 4.5 and r.loc["normalized", "factor_at_0"] < 1.5
+bp_verdict = (rev_verdict if init_ok else verdict(
+    "differs", f"at initialization the growth per layer is ×{r.loc['standard', 'factor_at_0']:.2f} (standard) and "
+               f"×{r.loc['normalized', 'factor_at_0']:.2f} (normalized), not the about ×3 and ×1 of eq. (15) and chapter 4"))
+pages.glue("fig_bpvar_caption", pages.caption(f"First {early:,} updates. {scale}", bp_verdict))
+pages.glue("fig_factor_caption", pages.caption(scale, rev_verdict))
+
+factor_tbl = ratio.pivot(index="update", columns="init", values=["factor_per_layer", "ratio_first_to_top"]).iloc[::4]
+factor_tbl = pd.DataFrame({"update": [f"{u:,.0f}" for u in factor_tbl.index],
+                           **{f"{what}, {init}": factor_tbl[(col, init)].to_numpy()
+                              for col, what in (("factor_per_layer", "growth per layer"), ("ratio_first_to_top", "layer 1 / top"))
+                              for init in ("standard", "normalized")}})
+pages.glue("factor_table", factor_tbl)
+pages.glue("factor_table_caption", pages.caption("Every fourth probe", scale))
+
+
+def reversal_table(rv):
+    out = pd.DataFrame({"init": rv["init"], "growth at 0": rv["factor_at_0"], "layer 1 / top at 0": rv["ratio_at_0"]})
+    for key, name in (("flat", "below ×1.5 at update"), ("reversed", "below 1 at update"),
+                      ("first_above_top", "layer 1 > top at update")):
+        out[name] = ["not in the run" if pd.isna(u) else f"{u:,.0f}" for u in rv[f"{key}_update"]]
+    return out.assign(**{"lowest growth": rv["factor_min"], "final growth": rv["factor_final"],
+                         "final layer 1 / top": rv["ratio_final"]})
+
+
+pages.glue("rev_table", reversal_table(rev))
+pages.glue("rev_table_caption", pages.caption(scale, rev_verdict))
+
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+pages.glue("fig_bpvar", plots_dynamics.backprop_variance(stats, max_update=early))
+pages.glue("fig_factor", plots_dynamics.variance_factor(ratio))
+
+
+# %% [markdown]
+# ```{glue:figure} fig_bpvar
+# :name: fig-dyn-backprop-variance
+# :figwidth: 100%
+#
+# Variance of each layer's back-propagated gradients ∂C/∂s over the first updates (log
+# scale), one panel per initialization (paper: §4.3, no figure).
+# {glue:md}`fig_bpvar_caption`
+# ```
+#
+# ```{glue:figure} fig_factor
+# :name: fig-dyn-variance-factor
+# :figwidth: 100%
+#
+# Growth of Var[∂C/∂s] per layer going up, over the whole run: about 3 is the shrinking
+# toward the input of eq. (15), 1 (dashed) flat, below 1 reversed. {glue:md}`fig_factor_caption`
+# ```
+#
+# With the standard initialization ({numref}`fig-dyn-backprop-variance`,
+# {numref}`fig-dyn-variance-factor`), going up one layer multiplies Var[∂C/∂s] by
+# {glue:text}`rev_f0_std:.2f` at initialization (eq. 15 predicts about 3 in the linear regime;
+# layer 1's variance is {glue:text}`rev_r0_std:.4f` times layer {glue:text}`depth:d`'s). The
+# factor is still {glue:text}`rev_med_std:.2f` (median) until the test error first drops 10
+# points below its initial value ({glue:md}`rev_learn_when`). It falls below 1.5
+# {glue:md}`rev_flat_standard` and below 1 (reversed: larger gradients toward the input)
+# {glue:md}`rev_reversed_standard`; its lowest value is {glue:text}`rev_min_std:.2f` and it
+# ends at {glue:text}`rev_final_std:.2f`; layer 1's variance exceeds the top layer's
+# {glue:md}`rev_first_above_top_standard`. With the normalized initialization the factor is
+# {glue:text}`rev_f0_norm:.2f` at initialization, below 1.5 {glue:md}`rev_flat_normalized`,
+# and ends at {glue:text}`rev_final_norm:.2f`. The paper says only that the shrinking toward
+# the input "is reversed very quickly during learning" (no number of updates given);
+# {numref}`tbl-dyn-reversal` holds these events, {numref}`tbl-dyn-factor` the two summaries
+# over the run.
+#
+# :::{table} When the shrinking toward the input goes, per initialization: growth of Var[∂C/∂s] per layer upward and layer 1's variance over the top layer's, at initialization, at the first probes below ×1.5 and below 1, and at the end. {glue:md}`rev_table_caption`
+# :name: tbl-dyn-reversal
+#
+# ```{glue:md} rev_table
+# :format: myst
+# ```
+# :::
+#
+# :::{table} The growth of Var[∂C/∂s] per layer upward and the ratio of layer 1's variance to the top layer's over the run. {glue:md}`factor_table_caption`
+# :name: tbl-dyn-factor
+#
+# ```{glue:md} factor_table
+# :format: myst
+# ```
+# :::
 
 # %% [markdown]
 # ## Figure 9: weight gradients during learning
@@ -151,39 +318,73 @@ display(Markdown(
 #
 # The paper's Figure 9 (page 7) draws "standard deviation intervals of the weights gradients"
 # per layer over about 95 epochs: standard initialization on top, with the layers spread
-# apart (layer 1 widest), normalized below, with the layers together.
+# apart (layer 1 widest), normalized below, with the layers together. Its caption: "We see
+# that the normalization allows to keep the same variance of the weights gradient across
+# layers, during training (top: smaller variance for higher layers)."
 
-# %%
-fig = plots_dynamics.fig9_weight_gradients(stats, scale=scale)
-plt.show()
-wg = stats[stats["quantity"] == "weight_grad"]
-spread = wg.pivot_table(index=["init", "update"], columns="layer", values="std")
-spread["max/min over layers"] = spread.max(axis=1) / spread.min(axis=1)
-display(spread.groupby("init").apply(lambda g: g.iloc[[0, len(g) // 4, len(g) // 2, -1]]).droplevel(0).round(5))
-
-# %%
-last_u = wg["update"].max()
+# %% tags=["remove-cell"]
+spread = spread_table(stats)
+fig9_v, fig9_n = fig9_verdict(spread, res.config)
 sp = spread["max/min over layers"]
-
-
-def spread_text(init):
-    s = sp.loc[init]
-    mid = s.loc[s.index[s.index > early]]
-    return (f"{s.iloc[0]:.2f} at initialization, median {mid.median():.2f} after update {early:,} "
-            f"and {s.iloc[-1]:.2f} at the end")
-
-
+last_u = spread.index.get_level_values("update").max()
 std_end = spread.loc[("standard", last_u)]
-display(Markdown(
-    f"**Figure 9 (ours).** Ratio of the largest to the smallest weight-gradient std across the "
-    f"{grad_cfg['depth']} layers: standard initialization {spread_text('standard')}; normalized "
-    f"{spread_text('normalized')}. At the end, standard initialization, the std is "
-    + ", ".join(f"{std_end[k]:.2e}" for k in range(1, grad_cfg["depth"] + 1))
-    + f" for layers 1–{grad_cfg['depth']}. Paper: with normalization \"the same variance of the weights gradient "
-    f"across layers, during training\"; with the standard initialization the layers diverge, \"with larger "
-    f"gradients in the lower layers\". Our gradients are those of the mean cost over minibatches of 10; the paper "
-    f"does not say what its intervals are taken over. {scale}."
-))
+for init in ("standard", "normalized"):
+    s = sp.loc[init]
+    pages.glue_all(**{f"f9_{init}_0": float(s.iloc[0]), f"f9_{init}_mid": float(s.loc[s.index > early].median()),
+                      f"f9_{init}_end": float(s.iloc[-1])})
+pages.glue("f9_ordered", of_probes(fig9_n["ordered"]))
+if fig9_n["l1_widest"] >= 80:
+    pages.glue("f9_order", f"in the paper's order: layer 1 has the widest std at {fig9_n['l1_widest']:.0f}% of the probes after "
+                           f"initialization")
+    pages.glue("f9_differs", f"is reproduced: layer 1 is widest at {fig9_n['l1_widest']:.0f}% of the probes")
+else:
+    pages.glue("f9_order", f"**not in the paper's order**: layer 1 has the widest std {of_probes(fig9_n['l1_widest'])} "
+                           f"after initialization (most often it is layer {fig9_n['widest']})")
+    pages.glue("f9_differs", (f"is not reproduced {at_scale(grad_cfg)}: the paper's standard panel has layer 1 widest and smaller "
+                              f"variance for higher layers; ours has layer 1 widest {of_probes(fig9_n['l1_widest'])}"))
+pages.glue("f9_std_end", ", ".join(f"{std_end[k]:.2e}" for k in range(1, depth + 1)))
+pages.glue("fig9_caption", pages.caption(scale, fig9_v))
+shown = spread.groupby("init", sort=False).apply(lambda g: g.iloc[[0, len(g) // 4, len(g) // 2, -1]]).droplevel(0).reset_index()
+shown["update"] = [f"{u:,.0f}" for u in shown["update"]]
+shown.columns = [f"layer {c}" if isinstance(c, (int, np.integer)) else c for c in shown.columns]
+pages.glue("fig9_table", shown, floatfmt=".3g")
+pages.glue("fig9_table_caption", pages.caption("At the first probe, a quarter and half way, and at the end", scale, fig9_v))
+
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+pages.glue("fig9", plots_dynamics.fig9_weight_gradients(stats))
+
+
+# %% [markdown]
+# ```{glue:figure} fig9
+# :name: fig-dyn-fig9
+# :figwidth: 100%
+#
+# Mean ± std of each layer's weight gradients ∂C/∂W during training, standard (top) and
+# normalized (bottom) initialization (paper: Fig. 9). {glue:md}`fig9_caption`
+# ```
+#
+# In {numref}`fig-dyn-fig9` the ratio of the largest to the smallest weight-gradient std
+# across the {glue:text}`depth:d` layers is, with the standard initialization,
+# {glue:text}`f9_standard_0:.2f` at initialization, median {glue:text}`f9_standard_mid:.2f`
+# after update {glue:text}`early_updates:,d` and {glue:text}`f9_standard_end:.2f` at the end;
+# with the normalized one {glue:text}`f9_normalized_0:.2f`, {glue:text}`f9_normalized_mid:.2f`
+# and {glue:text}`f9_normalized_end:.2f` ({numref}`tbl-dyn-fig9`). At the end, standard
+# initialization, the std is {glue:md}`f9_std_end` for layers 1–{glue:text}`depth:d`. So the
+# layers do spread apart as training starts, with both initializations, but
+# {glue:md}`f9_order`, and the std falls with every layer {glue:md}`f9_ordered`. The paper: with normalization "the
+# same variance of the weights gradient across layers, during training"; with the standard
+# initialization the layers diverge, "with larger gradients in the lower layers". Our
+# gradients are those of the mean cost over minibatches of 10; the paper does not say what
+# its intervals are taken over.
+#
+# :::{table} Fig. 9 in numbers: each layer's weight-gradient std and the largest over the smallest, per initialization. {glue:md}`fig9_table_caption`
+# :name: tbl-dyn-fig9
+#
+# ```{glue:md} fig9_table
+# :format: myst
+# ```
+# :::
 
 # %% [markdown]
 # ## Figure 10: tanh with the normalized initialization looks like softsign
@@ -198,29 +399,24 @@ display(Markdown(
 # top panel again) and beside the softsign network of {doc}`02_saturation` (Figure 3's
 # bottom panel, loaded from its own archived run and cut to the same number of updates).
 
-# %%
+# %% tags=["hide-input"]
 soft = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed)
+
+# %% tags=["remove-cell"]
 soft_stats = soft["stats"]
 act = stats[stats["quantity"] == "activation"]
-panels = {f"{activation}, normalized init (Fig. 10)": act[act["init"] == "normalized"],
-          f"{activation}, standard init (Fig. 3 top)": act[act["init"] == "standard"],
-          "softsign, standard init (Fig. 3 bottom)": soft_stats[(soft_stats["activation"] == "softsign")
-                                                                & (soft_stats["update"] <= grad_cfg["updates"])]}
-fig = plots_dynamics.fig3_percentiles(stats, panels=panels, saturation=True,
-                                      scale=scale + " | softsign panel: " + soft.scale())
-plt.show()
-
-# %%
 # the softsign run is longer: compare over the same number of updates
 soft_act = soft_stats[(soft_stats["activation"] == "softsign") & (soft_stats["update"] <= grad_cfg["updates"])]
+norm, stdn, soft_n = f"{activation}, normalized", f"{activation}, standard", "softsign, standard (Fig. 3 run)"
+panels = {f"{activation}, normalized init (Fig. 10)": act[act["init"] == "normalized"],
+          f"{activation}, standard init (Fig. 3 top)": act[act["init"] == "standard"],
+          "softsign, standard init (Fig. 3 bottom)": soft_act}
 order = pd.concat([saturation.saturation_order(act, level=0.5, by=("init",)).assign(network=lambda d: activation + ", " + d["init"]),
-                   saturation.saturation_order(soft_act, level=0.5).assign(network="softsign, standard")])
+                   saturation.saturation_order(soft_act, level=0.5).assign(network=soft_n)])
 settle = pd.concat([saturation.settle_update(act, by=("init",)).assign(network=lambda d: activation + ", " + d["init"]),
-                    saturation.settle_update(soft_act).assign(network="softsign, standard")])
+                    saturation.settle_update(soft_act).assign(network=soft_n)])
 final = order.pivot(index="layer", columns="network", values="final")
 first = settle.pivot(index="layer", columns="network", values="update")
-display(pd.concat({"% saturated units at the end": (100 * final).round(1),
-                   "update at which the std reaches 80% of its final value": first}, axis=1))
 std_final = settle.pivot(index="layer", columns="network", values="final")
 
 
@@ -228,92 +424,211 @@ def listing(values, fmt):
     return ", ".join(fmt.format(v) for v in values)
 
 
-def spread(network):
+def span(network):
     u = first[network]
     return f"updates {u.min():,.0f}–{u.max():,.0f}"
 
 
-norm, stdn, soft_n = f"{activation}, normalized", f"{activation}, standard", "softsign, standard"
-display(Markdown(
-    f"**Figure 10 (ours).** The activation std of each layer reaches 80% of its final value within {spread(norm)} for "
-    f"{activation} with the normalized initialization (layers 1–{grad_cfg['depth']}: {listing(first[norm], '{:,.0f}')}), "
-    f"{spread(stdn)} with the standard one ({listing(first[stdn], '{:,.0f}')}) and {spread(soft_n)} for softsign "
-    f"({listing(first[soft_n], '{:,.0f}')}). Final std: normalized {listing(std_final[norm], '{:.2f}')}; standard "
-    f"{listing(std_final[stdn], '{:.2f}')}; softsign {listing(std_final[soft_n], '{:.2f}')}. Saturated units (|z| > 0.98) at "
-    f"the end: normalized {listing(100 * final[norm], '{:.0f}%')}; standard {listing(100 * final[stdn], '{:.0f}%')}; softsign "
-    f"{listing(100 * final[soft_n], '{:.0f}%')} (softsign reaches |z| > 0.98 only for |s| > 49, tanh for |s| > 2.3, so this "
-    f"share compares the two tanh networks, not tanh with softsign). All over the first {grad_cfg['updates']:,} updates. "
-    f"Paper: the normalized tanh network's activations evolve like the softsign's "
-    f"(quickly, layers together), without the standard tanh's layer-by-layer saturation. {scale}. Softsign: {soft.scale()}."
-))
+for key, net in (("norm", norm), ("stdn", stdn), ("soft", soft_n)):
+    pages.glue(f"f10_{key}_span", span(net))
+    pages.glue(f"f10_{key}_first", listing(first[net], "{:,.0f}"))
+    pages.glue(f"f10_{key}_std", listing(std_final[net], "{:.2f}"))
+    pages.glue(f"f10_{key}_sat", listing(100 * final[net], "{:.0f}%"))
+pages.glue_all(f10_updates=grad_cfg["updates"], f10_width=grad_cfg["width"])
+n_in = data.input_dim(grad_cfg["dataset"])[0]
+first_layer_nvar = nets.init_variance("normalized", n_in, grad_cfg["width"]) * n_in
+pages.glue_all(f10_nvar1=first_layer_nvar, n_in=n_in)
+
+timing = first[norm].max() <= first[soft_n].max() and first[norm].max() < first[stdn].max()
+together = (first[norm].max() - first[norm].min()) <= (first[stdn].max() - first[stdn].min())
+sat1 = float(final[norm].iloc[0])
+f10_reason = (f"{at_scale(grad_cfg)}, the normalized {activation} network's layers reach 80% of their final activation std by update "
+              f"{first[norm].max():,.0f}, against {first[soft_n].max():,.0f} for softsign and {first[stdn].max():,.0f} for standard "
+              f"{activation}")
+if timing and together and sat1 < 0.3:
+    f10_kind = "agrees"
+    f10_reason += ", layers together, without layer-by-layer saturation"
+elif timing or together:
+    f10_kind = "partly"
+    f10_reason += (f", but its layer 1 ends {100 * sat1:.0f}% saturated (|z| > 0.98), more than standard {activation}'s "
+                   f"{100 * float(final[stdn].iloc[0]):.0f}%" + (f": at this width the first layer ({n_in:,} → "
+                   f"{grad_cfg['width']:,}) starts with n·Var[W] = {first_layer_nvar:.2f}, not 1" if grad_cfg["width"] < PAPER_WIDTH else ""))
+else:
+    f10_kind = "not yet at paper scale" if reduced(grad_cfg) else "differs"
+f10_verdict = verdict(f10_kind, f10_reason, grad_cfg)
+soft_scale = f"Softsign panel: {soft.scale()}, cut to the first {grad_cfg['updates']:,} updates"
+pages.glue("fig10_caption", pages.caption(scale, soft_scale, f10_verdict))
+f10_table = pd.concat([pd.DataFrame({"network": net, "layer": first.index, "final std": std_final[net].to_numpy(),
+                                     "80% of final std at update": [f"{u:,.0f}" for u in first[net]],
+                                     "saturated at the end (%)": 100 * final[net].to_numpy()})
+                       for net in (norm, stdn, soft_n)], ignore_index=True)
+pages.glue("fig10_table", f10_table, floatfmt=".3g")
+pages.glue("fig10_table_caption", pages.caption(scale, soft_scale, f10_verdict))
+
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+pages.glue("fig10", plots_dynamics.fig3_percentiles(stats, panels=panels, saturation=True))
+
+
+# %% [markdown]
+# ```{glue:figure} fig10
+# :name: fig-dyn-fig10
+# :figwidth: 100%
+#
+# 98th and 2nd percentiles (markers) and ±std (lines) of each layer's activations during
+# training (left) and the share of saturated units, |z| > 0.98 (right), for tanh with the
+# normalized initialization (top, paper: Fig. 10), tanh with the standard one (middle, Fig. 3
+# top) and softsign (bottom, Fig. 3 bottom). {glue:md}`fig10_caption`
+# ```
+#
+# In {numref}`fig-dyn-fig10` the activation std of each layer reaches 80% of its final value
+# within {glue:md}`f10_norm_span` for {glue:md}`act_name` with the normalized initialization
+# (layers 1–{glue:text}`depth:d`: {glue:md}`f10_norm_first`), {glue:md}`f10_stdn_span` with
+# the standard one ({glue:md}`f10_stdn_first`) and {glue:md}`f10_soft_span` for softsign
+# ({glue:md}`f10_soft_first`). Final std: normalized {glue:md}`f10_norm_std`; standard
+# {glue:md}`f10_stdn_std`; softsign {glue:md}`f10_soft_std`. Saturated units (|z| > 0.98) at
+# the end: normalized {glue:md}`f10_norm_sat`; standard {glue:md}`f10_stdn_sat`; softsign
+# {glue:md}`f10_soft_sat` (softsign reaches |z| > 0.98 only for |s| > 49, tanh for |s| > 2.3,
+# so this share compares the two tanh networks, not tanh with softsign). All over the first
+# {glue:text}`f10_updates:,d` updates ({numref}`tbl-dyn-fig10`). The paper: the normalized
+# tanh network's activations evolve like the softsign's (quickly, layers together), without
+# the standard tanh's layer-by-layer saturation.
+#
+# :::{table} Fig. 10 in numbers: per network and layer, the final activation std, the first update at which the std reaches 80% of it, and the share of saturated units (|z| > 0.98) at the end. {glue:md}`fig10_table_caption`
+# :name: tbl-dyn-fig10
+#
+# ```{glue:md} fig10_table
+# :format: myst
+# ```
+# :::
 
 # %% [markdown]
 # ## A longer run on this CPU
 #
-# The run above covers 2.5 epochs; the paper's Figure 9 covers about 95. The same two
+# The run above covers a few epochs; the paper's Figure 9 covers about 95. The same two
 # networks are trained again for `longer_factor` times the updates, probed `longer_factor`
 # times less often after the densely probed start (which is kept as it is). Still a small
 # fraction of the paper's training; at the `paper` profile the run above is already full
 # length and this one is skipped.
 
-# %%
+# %% tags=["hide-input"]
 long_res = None
-if longer is None:
-    display(Markdown(skipped))
-else:
-    long_res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long, activation=activation,
-                               seed=seed, **longer)
-    long_stats = long_res["stats"]
-    long_scale = (f"{long_res.scale()}; {long_res.config['updates']:,} updates = "
-                  f"{long_res.config['updates'] / 20000:g} epochs")
-    long_ratio = gradients.gradient_ratio(long_stats)
-    fig = plots_dynamics.variance_factor(long_ratio, scale=long_scale)
-    plt.show()
-    fig = plots_dynamics.fig9_weight_gradients(long_stats, scale=long_scale)
-    plt.show()
+if longer is not None:
+    long_res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                               activation=activation, seed=seed, **longer)
 
-# %%
-if long_res is not None:
+# %% tags=["remove-cell"]
+def skipped_figure(text):
+    fig, ax = plt.subplots(figsize=(7.5, 1.0))
+    ax.axis("off")
+    ax.text(0.5, 0.5, text.replace("**", ""), ha="center", va="center")
+    return fig
+
+
+LONG_KEYS = ("updates", "epochs", "flat", "reversed", "min", "final", "above_top", "norm_final", "sp_std_end", "sp_norm_end",
+             "sp_std_med", "sp_norm_med", "l1_widest", "widest", "err_std", "err_std_min", "err_norm", "err_norm_min")
+if long_res is None:
+    pages.glue("long_status", skipped)
+    for key in LONG_KEYS:
+        pages.glue(f"long_{key}", "(skipped)")
+    for name in ("fig_long_factor", "fig_long_fig9"):
+        pages.glue(f"{name}_caption", skipped)
+else:
+    long_stats, long_cfg = long_res["stats"], long_res.config
+    long_scale = scale_of(long_res)
+    long_ratio = gradients.gradient_ratio(long_stats)
     lr_ = gradients.reversal_update(long_ratio).set_index("init")
-    long_wg = long_stats[long_stats["quantity"] == "weight_grad"]
-    long_sp = long_wg.pivot_table(index=["init", "update"], columns="layer", values="std")
-    long_sp = long_sp.max(axis=1) / long_sp.min(axis=1)
+    long_sp = spread_table(long_stats)
+    long_f9_v, long_f9_n = fig9_verdict(long_sp, long_cfg)
+    long_spread = long_sp["max/min over layers"]
     long_err = long_res["curves"].sort_values("update").groupby("init")["error"].agg(["last", "min"])
-    display(Markdown(
-        f"**Longer run (ours).** Standard initialization: the per-layer growth factor of Var[∂C/∂s] falls below 1.5 "
-        f"{when(lr_.loc['standard', 'flat_update'])} and below 1 {when(lr_.loc['standard', 'reversed_update'])}; lowest "
-        f"{lr_.loc['standard', 'factor_min']:.2f}, final {lr_.loc['standard', 'factor_final']:.2f}; layer 1's variance "
-        f"exceeds the top layer's {when(lr_.loc['standard', 'first_above_top_update'])}. Normalized: final factor "
-        f"{lr_.loc['normalized', 'factor_final']:.2f}. Figure 9's spread (largest over smallest weight-gradient std across "
-        f"layers) at the end: standard {long_sp.loc['standard'].iloc[-1]:.2f}, normalized "
-        f"{long_sp.loc['normalized'].iloc[-1]:.2f} (medians over the run {long_sp.loc['standard'].median():.2f} and "
-        f"{long_sp.loc['normalized'].median():.2f}). Test error at the end (lowest over the run): standard "
-        f"{100 * long_err.loc['standard', 'last']:.1f}% ({100 * long_err.loc['standard', 'min']:.1f}%), normalized "
-        f"{100 * long_err.loc['normalized', 'last']:.1f}% ({100 * long_err.loc['normalized', 'min']:.1f}%): one seed each, "
-        f"at a learning rate that is large for this width, so these say little about which initialization trains "
-        f"better; chapter 6 compares them over seeds with a learning-rate search. {long_scale}."
-    ))
+    pages.glue("fig_long_factor_caption", pages.caption(long_scale, reversal_verdict(lr_.loc["standard"], long_cfg)))
+    pages.glue("fig_long_fig9_caption", pages.caption(long_scale, long_f9_v))
+    std_r = lr_.loc["standard"]
+    long_values = {
+        "updates": f"{long_cfg['updates']:,}", "epochs": f"{long_cfg['updates'] / UPDATES_PER_EPOCH:g}",
+        "flat": when(std_r["flat_update"]), "reversed": when(std_r["reversed_update"]),
+        "min": f"{std_r['factor_min']:.2f}", "final": f"{std_r['factor_final']:.2f}",
+        "above_top": when(std_r["first_above_top_update"]), "norm_final": f"{lr_.loc['normalized', 'factor_final']:.2f}",
+        "sp_std_end": f"{long_spread.loc['standard'].iloc[-1]:.2f}", "sp_norm_end": f"{long_spread.loc['normalized'].iloc[-1]:.2f}",
+        "sp_std_med": f"{long_spread.loc['standard'].median():.2f}", "sp_norm_med": f"{long_spread.loc['normalized'].median():.2f}",
+        "l1_widest": of_probes(long_f9_n["l1_widest"]), "widest": f"{long_f9_n['widest']}",
+        "err_std": f"{100 * long_err.loc['standard', 'last']:.1f}%", "err_std_min": f"{100 * long_err.loc['standard', 'min']:.1f}%",
+        "err_norm": f"{100 * long_err.loc['normalized', 'last']:.1f}%",
+        "err_norm_min": f"{100 * long_err.loc['normalized', 'min']:.1f}%"}
+    assert set(long_values) == set(LONG_KEYS)
+    pages.glue("long_status", f"The longer run (profile '{profile}', width {long_cfg['width']:,}"
+                              + (", below the paper's scale)." if reduced(long_cfg) else ")."))
+    for key, value in long_values.items():
+        pages.glue(f"long_{key}", value)
+
+# %% tags=["remove-cell", "nbval-ignore-output"]
+if long_res is None:
+    for name in ("fig_long_factor", "fig_long_fig9"):
+        pages.glue(name, skipped_figure(skipped))
+else:
+    pages.glue("fig_long_factor", plots_dynamics.variance_factor(long_ratio))
+    pages.glue("fig_long_fig9", plots_dynamics.fig9_weight_gradients(long_stats))
+
+
+# %% [markdown]
+# {glue:md}`long_status` Over {glue:md}`long_updates` updates ({glue:md}`long_epochs` epochs), with
+# the standard initialization the per-layer growth factor of Var[∂C/∂s] falls below 1.5
+# {glue:md}`long_flat` and below 1 {glue:md}`long_reversed`; its lowest value is
+# {glue:md}`long_min` and it ends at {glue:md}`long_final` ({numref}`fig-dyn-long-factor`);
+# layer 1's variance exceeds the top layer's {glue:md}`long_above_top`. With the normalized
+# initialization the factor ends at {glue:md}`long_norm_final`. Figure 9's spread (largest over
+# smallest weight-gradient std across layers, {numref}`fig-dyn-long-fig9`) is, at the end,
+# {glue:md}`long_sp_std_end` with the standard and {glue:md}`long_sp_norm_end` with the
+# normalized initialization (medians over the run {glue:md}`long_sp_std_med` and
+# {glue:md}`long_sp_norm_med`); with the standard initialization layer 1 has the widest std
+# {glue:md}`long_l1_widest` (most often layer {glue:md}`long_widest`). Test error at the end
+# (lowest over the run): standard {glue:md}`long_err_std` ({glue:md}`long_err_std_min`),
+# normalized {glue:md}`long_err_norm` ({glue:md}`long_err_norm_min`): one seed each, at a
+# learning rate that is large for this width, so these say little about which initialization
+# trains better; {doc}`06_error_curves` compares them over seeds with a learning-rate
+# search.
+#
+# ```{glue:figure} fig_long_factor
+# :name: fig-dyn-long-factor
+# :figwidth: 100%
+#
+# The longer run: growth of Var[∂C/∂s] per layer going up (1, dashed: flat; below 1:
+# reversed). {glue:md}`fig_long_factor_caption`
+# ```
+#
+# ```{glue:figure} fig_long_fig9
+# :name: fig-dyn-long-fig9
+# :figwidth: 100%
+#
+# The longer run: mean ± std of each layer's weight gradients, standard (top) and normalized
+# (bottom) initialization (paper: Fig. 9). {glue:md}`fig_long_fig9_caption`
+# ```
 
 # %% [markdown]
 # ## What differs from the paper
 #
-# * **Scale.** Width 100 instead of 1000 and tens of thousands of updates instead of about
-#   1.9 million at the `quick` profile shown here (exact budget under each figure); learning
-#   rates are ours (the paper does not report its choices), and large for the width, so the
-#   timing in epochs does not compare with the paper's, only the direction and order of the
-#   effects. The longer run stretches this to `longer_factor` times the updates, still a small
-#   fraction of the paper's. The `paper` profile runs the paper's width and budget on a GPU.
-# * **The first layer at reduced width.** Shapeset has 1024 inputs. At the paper's width of
+# * **Scale.** Width {glue:text}`f10_width:,d` instead of 1,000 and
+#   {glue:text}`f10_updates:,d` updates instead of about 1.9 million at the profile shown here
+#   (exact budget under each figure); learning rates are ours (the paper does not report its
+#   choices), and large for the width, so the timing in epochs does not compare with the
+#   paper's, only the direction and order of the effects. The longer run stretches this to
+#   `longer_factor` times the updates, still a small fraction of the paper's. The `paper`
+#   profile runs the paper's width and budget on a GPU.
+# * **Figure 9's order across layers** {glue:md}`f9_differs` ({numref}`fig-dyn-fig9`).
+# * **The first layer at reduced width.** Shapeset has {glue:text}`n_in:,d` inputs. At the paper's width of
 #   1000 every layer is nearly square, so the normalized initialization (eq. 16) keeps
-#   $n\,\mathrm{Var}[W] \approx 1$ both ways. At width 100 the first layer maps 1024 inputs
-#   to 100 units: eq. (16) gives it $n_{in}\mathrm{Var}[W] = 1024 \cdot 2/1124 \approx 1.8$, so
-#   the normalized network's first layer starts with larger activations, and is more
-#   saturated, than it would at width 1000. This is a property of the quick profile, not of
-#   the paper's networks; the `paper` profile does not have it.
+#   $n\,\mathrm{Var}[W] \approx 1$ both ways. At width {glue:text}`f10_width:,d` the first
+#   layer maps {glue:text}`n_in:,d` inputs to {glue:text}`f10_width:,d` units: eq. (16) gives it
+#   $n_{in}\mathrm{Var}[W] =$ {glue:text}`f10_nvar1:.2f`, so the normalized network's first
+#   layer starts with larger activations, and is more saturated, than it would at width 1000.
+#   This is a property of the quick profile, not of the paper's networks; the `paper` profile
+#   does not have it.
 # * **What "very quickly" means** is not quantified in the paper. We give the first probe at
 #   which the variance's growth per layer falls below 1.5 and below 1 (a reversal), and the
 #   first at which layer 1's variance exceeds the top layer's, probing every
-#   `early_probe_every` updates at the start.
+#   `early_probe_every` updates at the start; the verdicts call "quick" a reversal within the
+#   first {glue:text}`quickly_epochs:d` epochs.
 # * **Figure 9's intervals**: the paper does not say over which examples or minibatches its
 #   weight-gradient statistics are taken; ours pool ten minibatches of 10 test examples.
 # * One seed per network; the Shapeset images come from our re-implementation of the
