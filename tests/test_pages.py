@@ -40,6 +40,12 @@ def test_text_is_markdown_and_tables_are_myst_tables(glued):
     table = glued[1][1].data.splitlines()
     assert table[0].replace(" ", "") == "|layer|std|"
     assert "0.1235" in table[2]
+    assert table[1].replace(" ", "").startswith("|-") and table[1].rstrip().endswith(":|")  # numbers right-aligned
+
+
+def test_a_cell_the_page_formatted_is_shown_as_written():
+    table = pages.as_markdown_table(pd.DataFrame({"error": ["78.0", "12.50"], "n": [1, 2]}))
+    assert "78.0" in table and "12.50" in table
 
 
 def test_a_glued_figure_is_closed(glued):

@@ -62,12 +62,27 @@ def _check_name(name) -> str:
 
 
 def as_markdown_table(df: pd.DataFrame, floatfmt: str = ".4g", index: bool = False) -> str:
-    """``df`` as a Markdown (MyST) table: the form a numbered ``{table}`` holds."""
+    """``df`` as a Markdown (MyST) table: the form a numbered ``{table}`` holds.
+
+    Float columns are written with ``floatfmt``; every other cell exactly as its ``str``
+    (a cell the page formatted itself, such as ``"78.0"``, is not re-read as a number).
+    Numeric columns are right-aligned."""
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
     if df.empty:
         raise ValueError("df is empty: there is no table to show")
-    return df.to_markdown(index=index, floatfmt=floatfmt)
+    if index:
+        df = df.reset_index()
+    cells, align = {}, []
+    for name in df.columns:
+        col = df[name]
+        numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+        if pd.api.types.is_float_dtype(col):
+            cells[name] = [format(v, floatfmt) for v in col]
+        else:
+            cells[name] = [str(v) for v in col]
+        align.append("right" if numeric else "left")
+    return pd.DataFrame(cells, columns=df.columns).to_markdown(index=False, disable_numparse=True, colalign=align)
 
 
 def glue(name: str, value, floatfmt: str = ".4g") -> None:
