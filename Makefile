@@ -72,10 +72,25 @@ book: execute html
 # runs every chapter in place with its default parameters, from book/ as working directory;
 # a last sync writes the notebooks as jupytext does (papermill leaves out the final newline),
 # so that `make sync` on a fresh checkout changes nothing.
+# papermill writes "tags": [] into every untagged cell; jupytext --sync would then keep that
+# empty list over tags added later to the cell in the .py, so the empty lists are removed.
+define STRIP_EMPTY_TAGS
+import json, sys
+path = sys.argv[1]
+nb = json.load(open(path, encoding="utf-8"))
+for cell in nb["cells"]:
+    if cell.get("metadata", {}).get("tags") == []:
+        del cell["metadata"]["tags"]
+with open(path, "w", encoding="utf-8") as f:
+    json.dump(nb, f, indent=1, ensure_ascii=False)
+endef
+export STRIP_EMPTY_TAGS
+
 execute: $(STAMP) sync
 	@shopt -s nullglob; for nb in $(CHAPTERS); do \
 	    echo "== papermill $$nb"; \
 	    $(PAPERMILL) "$$nb" "$$nb"; \
+	    $(BIN)/python -c "$$STRIP_EMPTY_TAGS" "$$nb"; \
 	done; \
 	py=($(PAIRED_PY)); if (( $${#py[@]} )); then $(BIN)/jupytext --quiet --sync "$${py[@]}"; fi
 

@@ -85,7 +85,7 @@ pages.glue("shapeset_differences", differences)
 # {numref}`fig-setting-shapeset-examples` shows the first images of one seed, not selected,
 # at the size they are used and enlarged, with their labels.
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 x, y = shapeset.generate(16, seed=seed, device=device)
 pages.glue("fig1", plots.shapeset_grid(x, y, shapeset.LABEL_NAMES, n_cols=8, n_rows=2))
 
@@ -170,7 +170,7 @@ pages.glue("tbl_freq_caption", pages.caption(
     f"z is (measured − theory) / standard error; second objects given up after "
     f"{shapeset.MAX_REJECTIONS} rejections: {given_up:,} of {n_images:,} images", scale_line))
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig_freq", plots.class_frequencies(freq))  # nbval compares no figure (its PNG bytes follow the plot style)
 
 # %% [markdown]

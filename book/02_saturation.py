@@ -139,7 +139,7 @@ pages.glue_all(profile_name=f"`{profile}`", sig_depths=and_list(sig_cfg["depths"
 # sit at or above 0.5 until then. We train a depth-4 and a depth-5 sigmoid network side by
 # side on the same stream of examples:
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 sig = experiments.run("sigmoid_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed)
 events = saturation.top_layer_events(sig["stats"])
 pages.glue("fig2", plots_dynamics.fig2_sigmoid(sig["stats"], events))
@@ -318,7 +318,7 @@ pages.glue("tbl_fig2_caption", pages.caption(
 # :pyobject: output_decomposition
 # ```
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 sig_act = sig["stats"][sig["stats"]["quantity"] == "activation"]
 top_mean = sig_act[sig_act["layer"] == sig_act["depth"]][["depth", "epoch", "update", "mean"]]
 pages.glue("fig_terms", plots_dynamics.output_terms(sig["output"], top_mean))
@@ -399,7 +399,7 @@ pages.glue_all(terms_bias_half="is" if bias_share > 0.5 else "is not", terms_ima
 # layer 3 near 30–35, layer 4 near 60, and layer 5 is still below about 0.95 at epoch 95. The
 # two networks share their initial weights and see the same minibatches:
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 sat = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                       activations=[activation, compare_with], seed=seed)
 pages.glue("fig3", plots_dynamics.fig3_percentiles(sat["stats"], saturation=True))
@@ -528,7 +528,7 @@ pages.glue("fig3_layers", len(final3))
 # with heavily saturated lower layers, softsign (bottom) with modes "around (-0.6,-0.8) and
 # (0.6,0.8)" and a layer 5 peaked at 0.
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 hist = sat["hist"]
 pages.glue("fig4", plots_dynamics.fig4_histograms(hist, order=(activation, compare_with)))
 
@@ -617,7 +617,7 @@ pages.glue("fig4_cmp_zero_top", 100 * m4.loc[(compare_with, top), "share_near_ze
 # width; at the `paper` profile the runs above already have the paper's length and these are
 # skipped.
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 sig_long = sat_long = None
 if sig_longer is not None:
     sig_long = experiments.run("sigmoid_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long,

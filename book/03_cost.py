@@ -133,7 +133,7 @@ pages.glue_all(profile_name=f"`{profile}`", activation_name=activation,
 # deep valleys and high ridges up to about 5, and the quadratic cost as a red wire-frame
 # below it, mostly flat:
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 surf_result = experiments.run("cost_surface", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                               activation=activation, seed=seed)
 surf = surf_result["surface"]
@@ -279,7 +279,7 @@ pages.glue_all(flat_q_001=share("absolute", 0.01, "quadratic"), flat_ce_001=shar
 # gradient and the share of examples that are misclassified *and* get an output gradient
 # below 0.01: the plateau of Figure 5 as the training examples meet it.
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 cmp_result = experiments.run("cost_comparison", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                              activation=activation, seed=seed)
 table, best = cost.chosen_on_validation(cmp_result["curves"])
@@ -423,7 +423,7 @@ pages.glue_all(g_ce=g_ce, g_q=g_q, stuck_ce=stuck_ce, stuck_q=stuck_q)
 # paper's budget at 1/{glue:text}`width_ratio:g` of its width; at the `paper` profile the run above is already full
 # length and this one is skipped.
 
-# %% tags=["hide-input", "nbval-ignore-output"]
+# %% tags=["hide-input"]
 cmp_long = None
 if longer is not None:
     cmp_long = experiments.run("cost_comparison", profile, device=device, use_archive=use_archive, allow_long=allow_long,

@@ -187,7 +187,7 @@ pages.glue("var_table_caption", pages.caption(var_scale, var_verdict))
 pages.glue("fig_var_caption", pages.caption(var_scale, var_verdict))
 
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig_var", plots.variance_check(variance))
 
 
@@ -407,7 +407,7 @@ pages.glue("fig6_table", peak_table(p6, 3))
 pages.glue("fig6_table_caption", pages.caption(f"Bin width {s6['bin_width'].iloc[0]:.3g}", init_scale))
 
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig6", plots.layer_histograms(hist, "activation", f"{activation} activations at initialization", "activation value"))
 
 
@@ -482,7 +482,7 @@ pages.glue("fig7_table", peak_table(p7, 3))
 pages.glue("fig7_table_caption", pages.caption(f"Bin width {s7['bin_width'].iloc[0]:.2g} (standard), {n7['bin_width'].iloc[0]:.2g} (normalized).", init_scale))
 
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig7", plots.layer_histograms(hist, "backprop_grad", "back-propagated gradients ∂C/∂s at initialization", "∂Cost/∂s"))
 
 
@@ -677,7 +677,7 @@ pages.glue("fig8_table_caption", pages.caption(
     init_scale))
 
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig8", plots.layer_histograms(hist, "weight_grad", "weight gradients ∂C/∂W at initialization", "∂Cost/∂W"))
 
 
@@ -770,7 +770,7 @@ pages.glue("jac_table", jac_table)
 pages.glue("jac_table_caption", pages.caption(jac_scale, jac_verdict))
 
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig_jac", plots.jacobian_singular_values(jac, PAPER_JAC))
 
 

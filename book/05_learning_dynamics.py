@@ -249,7 +249,7 @@ pages.glue("rev_table", reversal_table(rev))
 pages.glue("rev_table_caption", pages.caption(scale, rev_verdict))
 
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig_bpvar", plots_dynamics.backprop_variance(stats, max_update=early))
 pages.glue("fig_factor", plots_dynamics.variance_factor(ratio))
 
@@ -351,7 +351,7 @@ pages.glue("fig9_table", shown, floatfmt=".3g")
 pages.glue("fig9_table_caption", pages.caption("At the first probe, a quarter and half way, and at the end", scale, fig9_v))
 
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig9", plots_dynamics.fig9_weight_gradients(stats))
 
 
@@ -466,7 +466,7 @@ pages.glue("fig10_table", f10_table, floatfmt=".3g")
 pages.glue("fig10_table_caption", pages.caption(scale, soft_scale, f10_verdict))
 
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 pages.glue("fig10", plots_dynamics.fig3_percentiles(stats, panels=panels, saturation=True))
 
 
@@ -562,7 +562,7 @@ else:
     for key, value in long_values.items():
         pages.glue(f"long_{key}", value)
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
+# %% tags=["remove-cell"]
 if long_res is None:
     for name in ("fig_long_factor", "fig_long_fig9"):
         pages.glue(name, skipped_figure(skipped))

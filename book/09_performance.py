@@ -133,8 +133,8 @@ pages.glue("fig_cpu_caption", pages.caption(
     "Bars: the rates of `glorot.train.train` and of the naive loop; black: the GEMM-only bound; dashed grey: the "
     "copy-bandwidth bound of each net (log scale).", cpu_scale, no_paper))
 
-# %% tags=["remove-cell", "nbval-ignore-output"]
-pages.glue("fig_cpu", plots_perf.cpu_throughput(wide, dram))  # nbval compares no figure (its PNG bytes follow the plot style)
+# %% tags=["remove-cell"]
+pages.glue("fig_cpu", plots_perf.cpu_throughput(wide, dram))
 
 # %% [markdown]
 # :::{table} Training rates on this CPU beside the GEMM-only bound and the naive loop. {glue:md}`tbl_cpu_caption`
