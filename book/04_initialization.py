@@ -36,9 +36,8 @@ weight_grad_batch_size = 10
 # the list of valid values), imports and the page's helpers.
 import numpy as np
 import pandas as pd
-import torch
 
-from glorot import data, experiments, nets, pages, plots, probes
+from glorot import data, experiments, nets, pages, plots, probes, variance_theory
 from glorot.validation import check_device
 
 init_cfg = experiments.config("init_statistics", profile, activation=activation, dataset=dataset, seed=seed,
@@ -526,33 +525,40 @@ pages.glue("fig7", plots.layer_histograms(hist, "backprop_grad", "back-propagate
 # a little (forward) and multiplies the back-propagated gradient by $f'(s)$ (eq. 2, backward).
 # Keeping $f$ in the same argument gives a layer-by-layer recursion: with zero-mean weights
 # independent of the layer's input,
-# $\mathrm{Var}[s^i] = n_i\,\mathrm{Var}[W^i]\;\mathbb E[(z^i)^2]$ (eq. 5's step, with
-# $\mathbb E[x^2]$ of the actual inputs at the first layer). Taking $s^i$ Gaussian, $z^{i+1} = f(s^i)$
-# then has a computable variance, and eq. (6)'s step becomes
-# $\mathrm{Var}[\partial C/\partial s^i] = \mathbb E[f'(s^i)^2]\; n_{i+1}\mathrm{Var}[W^{i+1}]\;
-# \mathrm{Var}[\partial C/\partial s^{i+1}]$. The cell below computes both, by Gauss–Hermite
-# quadrature, from the realised inputs and the nominal weight variances; it is a check of the
-# equations, not a fit.
+#
+# $$
+# \mathrm{Var}[s^i] = n_i\,\mathrm{Var}[W^i]\;\mathbb E[(z^i)^2]
+# $$
+#
+# (eq. 5's step, with $\mathbb E[x^2]$ of the actual inputs at the first layer). Taking $s^i$
+# Gaussian, $z^{i+1} = f(s^i)$ then has a computable variance, and eq. (6)'s step becomes
+#
+# $$
+# \begin{aligned}
+# \mathrm{Var}\Big[\frac{\partial C}{\partial s^i}\Big]
+#   &= \mathbb E[f'(s^i)^2]\; n_{i+1}\mathrm{Var}[W^{i+1}] \\
+#   &\quad \times \mathrm{Var}\Big[\frac{\partial C}{\partial s^{i+1}}\Big].
+# \end{aligned}
+# $$
+#
+# `glorot.variance_theory.propagate` computes both, integrating the Gaussian expectations
+# numerically, from the realised inputs' $\mathbb E[x^2]$ and the nominal weight variances; it
+# is a check of the equations, not a fit (`tests/test_variance_theory.py` checks it against
+# the closed forms of the linear regime and against simulated width-1000 nets):
+#
+# ```{literalinclude} ../src/glorot/variance_theory.py
+# :language: python
+# :pyobject: propagate
+# ```
 
 # %% tags=["hide-input"]
-act = nets.ACTIVATIONS[activation]
 x_probe, _ = data.examples(dataset, init_cfg["n_examples"])  # the probe's examples
 ex2 = float((x_probe.double() ** 2).mean())
-nodes, w_q = np.polynomial.hermite_e.hermegauss(80)
-nodes, w_q = torch.from_numpy(nodes), torch.from_numpy(w_q / w_q.sum())  # E[g(N(0, 1))] = w_q @ g(nodes)
 
 
 def propagate(init):
-    """Eqs. (5)-(6) one layer at a time, keeping f: the std of z and E[f'(s)^2] per hidden layer."""
-    e_z2, rows = ex2, []
-    for k in range(depth):
-        var_s = sizes[k] * nets.init_variance(init, sizes[k], sizes[k + 1]) * e_z2
-        z = act.f(var_s ** 0.5 * nodes)
-        e_z2 = float(w_q @ z**2)
-        rows.append({"layer": k + 1, "var_s": var_s, "std_z": (e_z2 - float(w_q @ z) ** 2) ** 0.5,
-                     "e_fprime2": float(w_q @ act.grad_from_output(z) ** 2),
-                     "fan_out_n_var": sizes[k + 2] * nets.init_variance(init, sizes[k + 1], sizes[k + 2])})
-    return pd.DataFrame(rows).set_index("layer")
+    """Eqs. (5)-(6) with f kept, for this chapter's net and inputs."""
+    return variance_theory.propagate(activation, list(sizes), init, ex2)
 
 
 # %% tags=["remove-cell"]

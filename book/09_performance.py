@@ -395,9 +395,9 @@ pages.glue("tbl_h200_caption", pages.caption(
 # %% tags=["remove-cell"]
 pages.glue("gpu_status", (f"Measured so far on: {', '.join(r['device'] for r in gpu_runs)}." if gpu_runs else
                           f"No GPU measurement is in `{results_dir.removeprefix('../')}/` yet."))
-elsewhere = ([f"earlier measurements, in the format of before the GEMM-only bound was measured ("
+elsewhere = (["earlier measurements, in the format of before the GEMM-only bound was measured ("
               + "; ".join(f"{r['device']}, {r['date']}" for r in older) + ")"] if older else []) + (
-             [f"older CPU runs in the present format (" + "; ".join(f"{r['device']}, {r['date']}" for r in cpu_runs[:-1]) + ")"]
+             ["older CPU runs in the present format (" + "; ".join(f"{r['device']}, {r['date']}" for r in cpu_runs[:-1]) + ")"]
              if len(cpu_runs) > 1 else [])
 pages.glue("older_runs", (" and ".join(elsewhere)[:1].upper() + " and ".join(elsewhere)[1:] + " are in the same folder; "
                           "this page shows the newest CPU run." if elsewhere else "No other CPU measurement is in the folder."))
