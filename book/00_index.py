@@ -109,12 +109,16 @@ pages.glue("index_seed_spread", (
 # number, the paper's value, ours, the verdict, the scale it was measured at and the chapter
 # that shows it. The rows are read from the results archive at the {glue:md}`index_profile`
 # profile ({glue:text}`index_n_runs` archived runs), with the configuration each chapter
-# uses, and each verdict is chosen by a rule written in code, from the numbers.
+# uses, and each verdict is chosen by a rule written in code, from the numbers. A row judges
+# its one claim; the verdict under a chapter's figure weighs everything that figure shows
+# (timing and magnitudes too), so a row can agree where the figure agrees only in part.
 # {glue:md}`index_counts` {glue:md}`index_scale_sentence`
 #
+# ````{container} scorecard
 # ```{glue:md} index_scorecard
 # :format: myst
 # ```
+# ````
 #
 # *The scorecard: each claim of the paper beside our result (the front page's tables and figure
 # are not numbered, so that "Table 1" and "Fig. 1" always mean the paper's).*
