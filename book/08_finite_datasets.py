@@ -42,6 +42,7 @@ longer_factor = 5
 
 # %% tags=["remove-cell"]
 import textwrap
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -149,7 +150,10 @@ def data_block(ds) -> str:
     command = f"`python -m glorot run finite_curves --profile paper --device cuda --set dataset={ds}`"
     if present[ds]:
         return f"**{name}** (`{ds}`): present, run on this page. At the paper's scale: {command}."
-    message = "\n".join(textwrap.fill(part, 76, break_on_hyphens=False) for part in data.how_to_get(ds).split("\n"))
+    # Paths inside the repository are shown relative to it, so that the text (and its wrapping)
+    # is the same wherever the repository was cloned.
+    text = data.how_to_get(ds).replace(str(Path.cwd().resolve().parent) + "/", "")
+    message = "\n".join(textwrap.fill(part, 76, break_on_hyphens=False) for part in text.split("\n"))
     return (f"**{name}** (`{ds}`): absent, not run. The loader says:\n\n```text\n{message}\n```\n\n"
             f"Then run {command} (or re-execute this page).")
 
