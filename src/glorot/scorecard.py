@@ -289,6 +289,16 @@ def _too_small(run: Run, claim: str, paper_text: str, ours: str, page: str, reas
     return Row(claim, paper_text, ours, scale(run), "differs", f"{reason}, at the paper's scale", page, values or {})
 
 
+def _partial(run: Run, claim: str, paper_text: str, ours: str, page: str, reason: str, values: dict | None = None) -> Row:
+    """The row for a training claim seen only in part: "partly" at the paper's scale, "not yet at
+    paper scale" below it (as the chapters 03, 06, 07 and 08 say under their figures: a partial
+    result of a much shorter or narrower run is not yet a verdict on the paper)."""
+    if below_paper_scale(run):
+        return Row(claim, paper_text, ours, scale(run), "not yet at paper scale",
+                   f"{reason}, in a run smaller than the paper's", page, values or {})
+    return Row(claim, paper_text, ours, scale(run), "partly", reason, page, values or {})
+
+
 # --------------------------------------------------------------------------- §3: saturation (chapter 02)
 
 
@@ -490,7 +500,8 @@ def cost_training(comparison: Run) -> Row:
     Ours: the test error of each cost at its learning rate chosen on validation error
     (:func:`glorot.experiments.cost.chosen_on_validation`), and the two-proportion z-test of the
     difference. Rule: cross-entropy lower with p < 0.005: agrees; lower but not significant:
-    partly; not lower: not yet at paper scale (or differs at it)."""
+    partly at the paper's scale, not yet at paper scale below it (:func:`_partial`); not lower:
+    not yet at paper scale (or differs at it)."""
     claim = "§4.1: training with the cross-entropy works better than with the quadratic cost"
     paper_text = "the log-likelihood “worked much better” (no number)"
     if isinstance(comparison, Missing):
@@ -507,8 +518,8 @@ def cost_training(comparison: Run) -> Row:
     if p < stats.ALPHA:
         return Row(claim, paper_text, ours, scale(comparison), "agrees",
                    f"the cross-entropy is better, significantly at p = {stats.ALPHA:g}", "03_cost", values)
-    return Row(claim, paper_text, ours, scale(comparison), "partly",
-               f"the cross-entropy is better, but not significantly at p = {stats.ALPHA:g}", "03_cost", values)
+    return _partial(comparison, claim, paper_text, ours, "03_cost",
+                    f"the cross-entropy is better, but not significantly at p = {stats.ALPHA:g}", values)
 
 
 # --------------------------------------------------------------------------- §4.2: initialization (chapter 04)
@@ -840,8 +851,8 @@ def fig11_order(shapeset: Run) -> Row:
     if tau == 1:
         return Row(claim, paper_text, ours, scale(shapeset), "agrees", "the same order as the paper's", "06_error_curves", values)
     if tau >= 0.6:
-        return Row(claim, paper_text, ours, scale(shapeset), "partly",
-                   f"close to the paper's order (τ = {tau:.2f}): {_differences(ours_order, common, labels)}", "06_error_curves", values)
+        return _partial(shapeset, claim, paper_text, ours, "06_error_curves",
+                        f"close to the paper's order (τ = {tau:.2f}): {_differences(ours_order, common, labels)}", values)
     return _too_small(shapeset, claim, paper_text, ours, "06_error_curves", f"the order is far from the paper's (τ = {tau:.2f})", values)
 
 
@@ -927,10 +938,10 @@ def table1_orderings(shapeset: Run, dataset: str = "shapeset", page: str = "07_t
     if holds.all() and sig.all():
         return Row(claim, paper_text, ours, scale(shapeset), "agrees", "every ordering holds, significantly", page, values)
     if holds.all():
-        return Row(claim, paper_text, ours, scale(shapeset), "partly",
-                   f"every ordering holds, {int(sig.sum())} of {len(checks)} significantly", page, values)
+        return _partial(shapeset, claim, paper_text, ours, page,
+                        f"every ordering holds, {int(sig.sum())} of {len(checks)} significantly", values)
     if holds.sum() > len(checks) / 2:
-        return Row(claim, paper_text, ours, scale(shapeset), "partly", f"{int(holds.sum())} of {len(checks)} orderings hold", page, values)
+        return _partial(shapeset, claim, paper_text, ours, page, f"{int(holds.sum())} of {len(checks)} orderings hold", values)
     return _too_small(shapeset, claim, paper_text, ours, page, f"only {int(holds.sum())} of {len(checks)} orderings hold", values)
 
 
@@ -954,8 +965,8 @@ def svm_baseline(svm: Run) -> Row:
     if s_net["test_error"] < s_svm["test_error"]:
         if p < stats.ALPHA:
             return Row(claim, paper_text, ours, scale(svm), "agrees", "the network is better, significantly", "08_finite_datasets", values)
-        return Row(claim, paper_text, ours, scale(svm), "partly", f"the network is better, but not significantly at p = {stats.ALPHA:g}",
-                   "08_finite_datasets", values)
+        return _partial(svm, claim, paper_text, ours, "08_finite_datasets",
+                        f"the network is better, but not significantly at p = {stats.ALPHA:g}", values)
     return _too_small(svm, claim, paper_text, ours, "08_finite_datasets", "the network is not better than the SVM", values)
 
 
@@ -979,9 +990,9 @@ def mnist_substitute(sub: Run) -> Row:
     ours = f"Sigmoid {_pct(m['sigmoid-5'])}, the others {_pct(rest.min())}–{_pct(rest.max())}"
     values = {"paper": cells, "sigmoid": m.get("sigmoid-5"), "others": (rest.min(), rest.max())}
     if worst is not None and worst["holds"] and worst["significant"]:
-        return Row(claim, paper_text, ours, scale(sub), "partly",
-                   "Sigmoid is clearly worst, as on the paper's MNIST; the levels of a 5,000-image subset are not comparable",
-                   "08_finite_datasets", values)
+        return _partial(sub, claim, paper_text, ours, "08_finite_datasets",
+                        "Sigmoid is clearly worst, as on the paper's MNIST; the levels of a 5,000-image subset are not comparable",
+                        values)
     return Row(claim, paper_text, ours, scale(sub), "not yet at paper scale",
                "Sigmoid is not significantly worst on this small subset", "08_finite_datasets", values)
 
