@@ -60,12 +60,6 @@ PAPER_SIG = "paper: width 1000, ~140 epochs (2.8M updates), learning rate chosen
 PAPER_SAT = "paper: width 1000, ~95 epochs (1.9M updates), learning rates chosen on validation (not given)"
 
 
-def and_list(values, fmt="{}"):
-    """'4 and 5', '0.1, 0.1 and 0.3'."""
-    items = [fmt.format(v) for v in values]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def when(u):
     """Where an event of a run happened: 'at update 58,000 (epoch 2.90)', or 'at no probe of the run'."""
     return "at no probe of the run" if pd.isna(u) else f"at update {u:,.0f} (epoch {u / UPDATES_PER_EPOCH:.2f})"
@@ -77,18 +71,13 @@ def scale_line(result, paper_budget):
     return f"Scale: {result.scale()}; {u:,} updates = {u / UPDATES_PER_EPOCH:g} epochs of 20k; {paper_budget}."
 
 
-def verdict(kind, reason):
-    """pages.verdict, the reason's first letter capitalized."""
-    return pages.verdict(kind, reason[:1].upper() + reason[1:])
-
-
 pages.glue_all(sig_width=sig_cfg["width"], sig_updates=sig_cfg["updates"], sig_epochs=sig_cfg["updates"] / UPDATES_PER_EPOCH,
                sat_depth=sat_cfg["depth"], sat_width=sat_cfg["width"], sat_updates=sat_cfg["updates"],
                sat_epochs=sat_cfg["updates"] / UPDATES_PER_EPOCH, width_ratio=1000 / sig_cfg["width"],
                n_probe=sig_cfg["n_probe"], longer_factor_n=longer_factor,
                majority_error=100 * (1 - float(shapeset.class_probabilities().max())))
-pages.glue_all(profile_name=f"`{profile}`", sig_depths=and_list(sig_cfg["depths"]),
-               sig_lrs=and_list(sig_cfg["learning_rates"], "{:g}"), sat_lrs=and_list(sat_cfg["learning_rates"], "{:g}"),
+pages.glue_all(profile_name=f"`{profile}`", sig_depths=pages.and_list(sig_cfg["depths"]),
+               sig_lrs=pages.and_list(sig_cfg["learning_rates"], "{:g}"), sat_lrs=pages.and_list(sat_cfg["learning_rates"], "{:g}"),
                activation_name=activation, compare_name=compare_with)
 
 # %% [markdown]
@@ -181,26 +170,26 @@ def fig2_verdict(f, epochs):
     lower = "/".join(f"{m:.2f}" for m in f["lower_at_mid"])
     if not fell:
         if epochs < 1:
-            return verdict("not yet at paper scale", f"the run ({epochs:g} epochs) ends before the top layer's "
+            return pages.verdict("not yet at paper scale", f"the run ({epochs:g} epochs) ends before the top layer's "
                            "mean falls below 0.1 at both depths, which the paper sees within the first epoch")
-        return verdict("differs", "the top layer's mean does not fall below 0.1 within the first epoch at both "
+        return pages.verdict("differs", "the top layer's mean does not fall below 0.1 within the first epoch at both "
                        "depths, where the paper's falls to about 0 at once")
     if not escaped4:
         kind = "differs" if at_paper_scale else "not yet at paper scale"
-        return verdict(kind, f"the top layer falls below 0.1 within the first epoch at both depths, but the run "
+        return pages.verdict(kind, f"the top layer falls below 0.1 within the first epoch at both depths, but the run "
                        f"({epochs:g} epochs) ends with depth 4 still saturated; the paper's escaped around epoch 100")
     d4 = e4["desaturated_update"] / UPDATES_PER_EPOCH
     if not stuck5:
         kind = "differs" if at_paper_scale else "partly"
-        return verdict(kind, f"the top layer falls below 0.1 at once and depth 4 escapes (epoch {d4:.2f}), but "
+        return pages.verdict(kind, f"the top layer falls below 0.1 at once and depth 4 escapes (epoch {d4:.2f}), but "
                        "depth 5 escapes too, which the paper's never did")
     shape = (f"as in the paper, the top layer falls below 0.1 within the first epoch, the layers below it sit at "
              f"{lower} (layers 1–3, {'increasing' if ordered else 'not increasing'} toward the output), depth 4 "
              f"escapes and depth 5 does not")
     if 50 <= d4 <= 150 and ordered:
-        return verdict("agrees", f"{shape}; depth 4 escapes at epoch {d4:.1f} (paper: around 100) and its top "
+        return pages.verdict("agrees", f"{shape}; depth 4 escapes at epoch {d4:.1f} (paper: around 100) and its top "
                        f"layer ends at {e4['final_mean']:.3f} (paper: about 0.07–0.08)")
-    return verdict("partly", f"{shape}; but depth 4 escapes at epoch {d4:.2f} instead of about 100, and its top "
+    return pages.verdict("partly", f"{shape}; but depth 4 escapes at epoch {d4:.2f} instead of about 100, and its top "
                    f"layer ends at {e4['final_mean']:.3f} against the paper's about 0.07–0.08")
 
 
@@ -333,15 +322,15 @@ plateau = s4.loc[f2["sat_from"]:f2["sat_to"]]
 after = s4.loc[f2["sat_to"]:]
 bias_share, image_share = float(plateau["bias"].mean()), float(plateau["input_dependent"].mean())
 if pd.isna(e4["saturated_update"]):
-    terms_v = verdict("not yet at paper scale", "the depth-4 network's top layer never saturates in this run, so "
+    terms_v = pages.verdict("not yet at paper scale", "the depth-4 network's top layer never saturates in this run, so "
                       "there is no saturated phase in which to test the hypothesis")
 elif bias_share > 0.5 and image_share < 0.01:
-    terms_v = verdict("agrees", f"while the depth-4 top layer is saturated the biases carry {100 * bias_share:.1f}% "
+    terms_v = pages.verdict("agrees", f"while the depth-4 top layer is saturated the biases carry {100 * bias_share:.1f}% "
                       f"of the class-centred mean square of the softmax input and the image {100 * image_share:.3f}%, "
                       f"as the paper's hypothesis predicts (measured at width {sig.config['width']}; the paper "
                       "measures nothing)")
 else:
-    terms_v = verdict("differs", f"while the depth-4 top layer is saturated the biases carry {100 * bias_share:.1f}% "
+    terms_v = pages.verdict("differs", f"while the depth-4 top layer is saturated the biases carry {100 * bias_share:.1f}% "
                       f"and the image {100 * image_share:.3f}% of the softmax input's mean square; the hypothesis "
                       "predicts more than one half and less than 1%")
 pages.glue("fig_terms_caption", pages.caption(sig_scale, terms_v))
@@ -447,13 +436,13 @@ def fig3_verdict(o, epochs):
     if ordered and less:
         l4 = p95[activation].get(4)
         if at_paper_scale and pd.notna(l4) and 0.5 <= l4 / UPDATES_PER_EPOCH / PAPER_FIG3_LAYER4_EPOCH <= 2:
-            return verdict("agrees", f"{seq_text}, and {less_text}, as in the paper")
-        return verdict("partly", f"{seq_text}, and {less_text}, as in the paper, but within {epochs:g} epochs at width "
+            return pages.verdict("agrees", f"{seq_text}, and {less_text}, as in the paper")
+        return pages.verdict("partly", f"{seq_text}, and {less_text}, as in the paper, but within {epochs:g} epochs at width "
                        f"{sat.config['width']}, where the paper's layer 4 takes about {PAPER_FIG3_LAYER4_EPOCH} epochs "
                        "at width 1000")
     if not at_paper_scale and k < 2:
-        return verdict("not yet at paper scale", f"{seq_text} within the run's {epochs:g} epochs; {less_text}")
-    return verdict("differs", f"{seq_text}; {less_text}" + ("" if less else f", so {compare_with} does not saturate less"))
+        return pages.verdict("not yet at paper scale", f"{seq_text} within the run's {epochs:g} epochs; {less_text}")
+    return pages.verdict("differs", f"{seq_text}; {less_text}" + ("" if less else f", so {compare_with} does not saturate less"))
 
 
 def order_table(o):
@@ -545,10 +534,10 @@ def fig4_verdict(m, top):
              f"its layer {top} has {100 * c.loc[top, 'share_near_zero']:.0f}% of its values within ±0.2"]
     ok = [ends, len(knee) == top - 1, zero]
     if all(ok):
-        return verdict("agrees", "; ".join(parts) + ", as in the paper")
+        return pages.verdict("agrees", "; ".join(parts) + ", as in the paper")
     if ends or knee:  # (a top layer near 0 alone says nothing: it is there at initialization too)
-        return verdict("partly", "; ".join(parts) + " (the paper: layers 1–4 at the knees, around ±0.6–0.8, and layer 5 at 0)")
-    return verdict("differs" if at_paper_scale else "not yet at paper scale", "; ".join(parts))
+        return pages.verdict("partly", "; ".join(parts) + " (the paper: layers 1–4 at the knees, around ±0.6–0.8, and layer 5 at 0)")
+    return pages.verdict("differs" if at_paper_scale else "not yet at paper scale", "; ".join(parts))
 
 
 last = hist[hist["update"] == hist["update"].max()]

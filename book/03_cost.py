@@ -62,10 +62,6 @@ PAPER_UPDATES = 2_500_000  # the x axis of the paper's Fig. 11 (2.5e7 examples)
 COSTS = {"cross_entropy": "cross-entropy", "quadratic": "quadratic"}
 
 
-def verdict(kind, reason):
-    """pages.verdict, the reason's first letter capitalized."""
-    return pages.verdict(kind, reason[:1].upper() + reason[1:])
-
 pages.glue_all(n_in=surface_cfg["n_in"], n_hidden=surface_cfg["n_hidden"], n_out=surface_cfg["n_out"],
                grid=surface_cfg["grid"], limit=surface_cfg["limit"], n_draws=surface_cfg["n_draws"],
                cmp_depth=compare_cfg["depth"], cmp_width=compare_cfg["width"], cmp_updates=compare_cfg["updates"],
@@ -162,12 +158,12 @@ ridges = 2.5 <= ce_max <= 10
 flatter = q_max - q_min < ce_max - ce_min
 surf_reason = (f"on the drawn surface the cross-entropy spans {ce_min:.2f}–{ce_max:.2f} nats (paper: ridges up to about 5) "
                f"and the quadratic cost {q_min:.2f}–{q_max:.2f}")
-fig5_v = (verdict("agrees", surf_reason + ", the flatter of the two, as in the paper") if ridges and flatter else
-          verdict("partly", surf_reason) if ridges or flatter else verdict("differs", surf_reason))
+fig5_v = (pages.verdict("agrees", surf_reason + ", the flatter of the two, as in the paper") if ridges and flatter else
+          pages.verdict("partly", surf_reason) if ridges or flatter else pages.verdict("differs", surf_reason))
 contours_reason = (f"on the drawn surface the gradient's norm is below 0.01 on {flat_q0:.1f}% of the grid for the quadratic "
                    f"cost against {flat_ce0:.1f}% for the cross-entropy")
-contours_v = (verdict("agrees", contours_reason + ": the plateaus are the quadratic cost's, as in the paper")
-              if flat_q0 > flat_ce0 else verdict("differs", contours_reason))
+contours_v = (pages.verdict("agrees", contours_reason + ": the plateaus are the quadratic cost's, as in the paper")
+              if flat_q0 > flat_ce0 else pages.verdict("differs", contours_reason))
 
 # The plateau counts over all draws: is the quadratic cost flatter on average, and in how many draws?
 measures = [("absolute", 0.01, "flat_share"), ("absolute", 0.1, "flat_share"), ("absolute", 0.1, "flat_and_high_share"),
@@ -183,11 +179,11 @@ count_reason = (f"averaged over {n_draws} draws the quadratic cost is flat on mo
                 f"({wins_rel} of {n_draws} with the scale-free measure); the paper: \"clearly more severe plateaus with "
                 "the quadratic cost\", with no numbers")
 if all(flatter_on) and wins_abs >= 0.8 * n_draws:
-    plateau_v = verdict("agrees", count_reason)
+    plateau_v = pages.verdict("agrees", count_reason)
 elif any(flatter_on):
-    plateau_v = verdict("partly", count_reason)
+    plateau_v = pages.verdict("partly", count_reason)
 else:
-    plateau_v = verdict("differs", count_reason)
+    plateau_v = pages.verdict("differs", count_reason)
 
 pages.glue("fig5_caption", pages.caption(surf_scale, fig5_v))
 pages.glue("fig5_contours_caption", pages.caption(surf_scale, contours_v))
@@ -319,7 +315,7 @@ def training_verdict(b, n_test, result):
         kind = "differs"
     else:
         kind = "not yet at paper scale"
-    return verdict(kind, numbers + ("; the paper: the log-likelihood \"worked much better\"" if kind != "not yet at paper scale"
+    return pages.verdict(kind, numbers + ("; the paper: the log-likelihood \"worked much better\"" if kind != "not yet at paper scale"
                                           else "; the paper's \"worked much better\" is not shown yet at this scale")), z, p
 
 
@@ -348,12 +344,12 @@ og_reason = (f"at the end the median output gradient is {g_q:.3f} with the quadr
              f"cross-entropy, and at most {stuck_q:.1f}% (quadratic) and {stuck_ce:.1f}% (cross-entropy) of the probe examples "
              "are misclassified with an output gradient below 0.01")
 if stuck_q > stuck_ce + 1:
-    og_v = verdict("agrees", og_reason + ": misclassified examples sit on the quadratic cost's plateaus")
+    og_v = pages.verdict("agrees", og_reason + ": misclassified examples sit on the quadratic cost's plateaus")
 elif g_q < g_ce:
-    og_v = verdict("partly", og_reason + ": the quadratic cost's gradients are smaller, but the examples do not "
+    og_v = pages.verdict("partly", og_reason + ": the quadratic cost's gradients are smaller, but the examples do not "
                          "meet Figure 5's plateaus in this run")
 else:
-    og_v = verdict("differs", og_reason)
+    og_v = pages.verdict("differs", og_reason)
 og_tbl = og.pivot_table(index="update", columns="cost_fn", values=["grad_median", "wrong_share", "stuck_share"])
 og_tbl = og_tbl.iloc[::max(1, len(og_tbl) // 5)]
 quantities = {"grad_median": ("median ‖∂C/∂s‖", "{:.3f}"), "wrong_share": ("misclassified", "{:.1%}"),

@@ -51,19 +51,13 @@ pages.glue("setup", f"profile '{profile}': {init_cfg['depth']} hidden layers of 
                     f"{init_cfg['n_examples']:,} {dataset} test examples")
 
 
-def verdict(kind, reason):
-    """pages.verdict with the reason as a sentence: capital first letter, full stop."""
-    reason = reason.strip()
-    return pages.verdict(kind, reason[0].upper() + reason[1:] + ("" if reason.endswith(".") else "."))
-
-
 def paper_verdict(kind, reason, width):
     """A verdict against the paper's figure: below the paper's width the comparison is not yet
     at paper scale, whatever the numbers say."""
     if width < PAPER_WIDTH:
-        return verdict("not yet at paper scale", f"{reason} (width {width:,}, not the paper's {PAPER_WIDTH:,}; "
+        return pages.verdict("not yet at paper scale", f"{reason} (width {width:,}, not the paper's {PAPER_WIDTH:,}; "
                                                  f"at the paper's width this would read: {kind})")
-    return verdict(kind, reason)
+    return pages.verdict(kind, reason)
 
 
 def at_paper_scale(width):
@@ -169,7 +163,7 @@ elif dev.max() < 0.25:
     var_kind = "partly"
 else:
     var_kind = "differs"
-var_verdict = verdict(var_kind, f"every measured variance is within {100 * dev.max():.0f}% of eqs. (5)–(6), and the "
+var_verdict = pages.verdict(var_kind, f"every measured variance is within {100 * dev.max():.0f}% of eqs. (5)–(6), and the "
                                       f"activation variance changes by ×{fz_std:.2f} per layer with the standard initialization "
                                       f"(eq. 15: ×1/3) and ×{fz_norm:.2f} with the normalized one (eq. 12: ×1)")
 var_scale = (f"Scale: {var_result.scale()}; ours: {var_depth} linear layers of {var_cfg['width']:,} units, "
@@ -270,7 +264,7 @@ pages.glue_all(nvar_std_dev_pct=100 * std_dev, nvar_norm_dev_pct=100 * norm_dev,
                nvar_first=float(n_var["n·Var[W] normalized"].iloc[0]), nvar_n_in=n_in, nvar_n_out=n_out,
                nvar_width=init_cfg["width"])
 nvar_kind = "agrees" if std_dev < 0.02 and norm_dev < 0.02 else "partly" if std_dev < 0.1 and norm_dev < 0.1 else "differs"
-nvar_verdict = verdict(nvar_kind, f"the realised n·Var[W] is within {100 * std_dev:.1f}% of eq. (15)'s 1/3 (standard) and "
+nvar_verdict = pages.verdict(nvar_kind, f"the realised n·Var[W] is within {100 * std_dev:.1f}% of eq. (15)'s 1/3 (standard) and "
                                         f"Var[W] within {100 * norm_dev:.1f}% of eq. (12)'s 2/(n_in + n_out) (normalized), in every layer")
 pages.glue("nvar_table", n_var)
 pages.glue("nvar_caption", pages.caption(
@@ -591,7 +585,7 @@ mf_kind = "agrees" if z_err < 0.10 and g_err < 0.15 else "partly" if z_err < 0.2
 mf_so = {"agrees": f"so the spread of the normalized panels is what the equations predict for our inputs once {activation}'s slope is counted",
          "partly": f"so counting {activation}'s slope explains most, not all, of the spread of the normalized panels",
          "differs": f"so counting {activation}'s slope does not explain the spread of the normalized panels"}[mf_kind]
-mf_verdict = verdict(mf_kind, f"eqs. (5)–(6) with f kept predict each layer's activation std to within {100 * z_err:.0f}% "
+mf_verdict = pages.verdict(mf_kind, f"eqs. (5)–(6) with f kept predict each layer's activation std to within {100 * z_err:.0f}% "
                               f"and the layer-to-layer gradient variance ratio to within {100 * g_err:.0f}%, {mf_so}")
 pages.glue("mf_table", mf_shown)
 if max(fig6_norm_ratio, fig7_norm_ratio) >= 1.2:

@@ -75,12 +75,12 @@ pages.glue("act_name", activation)
 
 
 def verdict(kind, reason, cfg=None):
-    """pages.verdict with the reason as a sentence: capital first letter, full stop. A run of
-    ``cfg`` shorter than one epoch is not yet at paper scale, whatever its numbers say."""
+    """pages.verdict, where a run of ``cfg`` shorter than one epoch is not yet at paper scale,
+    whatever its numbers say."""
     reason = reason.strip()
     if cfg is not None and cfg["updates"] < UPDATES_PER_EPOCH and kind != "not yet at paper scale":
         reason, kind = f"{reason}; but the run is shorter than one epoch (at more updates this would read: {kind})", "not yet at paper scale"
-    return pages.verdict(kind, reason[0].upper() + reason[1:] + ("" if reason.endswith(".") else "."))
+    return pages.verdict(kind, reason)
 
 
 def when(u):

@@ -90,18 +90,7 @@ paper_budget = (f"Paper: width {paper_cfg['width']:,}, {paper_cfg['updates']:,} 
 
 def names(keys) -> str:
     """Configuration keys as the paper's labels, in words."""
-    keys = [labels[k] for k in keys]
-    return "none" if not keys else keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
-
-
-def md_table(df: pd.DataFrame) -> str:
-    """``df`` as a MyST table, its cells exactly as formatted here (no re-parsing of "78.0" as 78)."""
-    return df.to_markdown(index=False, disable_numparse=True)
-
-
-def verdict(kind: str, reason: str) -> str:
-    """pages.verdict, the reason always ended by a full stop (also after a closing parenthesis)."""
-    return pages.verdict(kind, reason.rstrip(".") + ".")
+    return pages.and_list(labels[k] for k in keys)
 
 
 pages.glue_all(profile=profile, width=cfg["width"], updates=cfg["updates"], updates_pct=100 * cfg["updates"] / paper_cfg["updates"],
@@ -175,7 +164,7 @@ else:
     lr_kind = "agrees"
     lr_reason = "At the paper's budget every chosen rate lies inside the grid and none ties"
 pages.glue_all(
-    lr_grid=md_table(grid),
+    lr_grid=pages.as_markdown_table(grid),
     lr_chosen="; ".join(f"{labels[k]} {chosen.loc[k, 'lr']:g}" for k in order_cfg if k in chosen.index),
     n_diverged=n_div, n_search=len(search),
     lr_ties=(f"Every rate gives the same validation error for {names(ties)}, so the first rate of the grid is kept: "
@@ -187,7 +176,7 @@ pages.glue_all(
                                   f"(the curves' budget).", scale_line,
                                   f"Paper: rates chosen on validation error after {PAPER_SEARCH_UPDATES:,} updates, grid not stated"),
     lr_caption=pages.caption(scale_line, f"Paper: rates chosen after {PAPER_SEARCH_UPDATES:,} updates, grid not stated; no figure",
-                             verdict(lr_kind, lr_reason)),
+                             pages.verdict(lr_kind, lr_reason)),
 )
 pages.glue("fig_lr_search", plots_errors.lr_search(search))
 
@@ -244,7 +233,7 @@ pages.glue("fig_lr_search", plots_errors.lr_search(search))
 # ```
 
 # %% tags=["remove-cell"]
-pages.glue("configurations", md_table(pd.DataFrame([
+pages.glue("configurations", pages.as_markdown_table(pd.DataFrame([
     {"curve": c.label, "activation": c.activation or f"{pretrain_activation} (pretrain_activation)",
      "initialization": "normalized (eq. 16)" if c.init == "normalized" else "standard (eq. 1)",
      "hidden layers": c.depth, "pre-trained": "yes" if c.pretrained else "no"}
@@ -341,7 +330,7 @@ pages.glue_all(
     plateau_sentence=(f"{names(plateau)} end within one point of it: still on that plateau, where the paper's depth-5 "
                       f"sigmoid stays for all of its {10 * paper_cfg['updates']:.1e} examples." if plateau
                       else "no network ends on it."),
-    fig11_final=md_table(pd.DataFrame({
+    fig11_final=pages.as_markdown_table(pd.DataFrame({
         "configuration": [labels[k] for k in order],
         "ours (%)": [f"{100 * fin.loc[k, 'mean']:.2f} ± {100 * fin.loc[k, 'std']:.2f}" for k in order],
         "paper (%)": [paper_value(k) for k in order],
@@ -352,7 +341,7 @@ pages.glue_all(
         f"({10 * cfg['updates']:.1e} examples); ≈: read off the paper's figure (Table 1 gives the others).", scale_line,
         paper_budget),
     fig11_caption=pages.caption(scale_line, paper_budget.rstrip(".") + "; the paper's x axis ends at "
-                                f"{10 * paper_cfg['updates']:.1e} examples", verdict(fig11_kind, fig11_reason)),
+                                f"{10 * paper_cfg['updates']:.1e} examples", pages.verdict(fig11_kind, fig11_reason)),
 )
 pages.glue("fig_fig11", plots_errors.error_curves(shapeset["curves"], f"Shapeset-3x2, {cfg['width']} units per layer ({profile} profile)",
                                                   paper_final=paper.PAPER_FIG11_FINAL))
@@ -411,7 +400,7 @@ def no_figure(text: str):
 if longer is None:
     why = skipped.replace("**", "")
     pages.glue_all(longer_summary=skipped, longer_caption=f"No longer run. {why}", longer_table_caption=why,
-                   longer_table=md_table(pd.DataFrame({"longer run": [why]})), longer_orderings=f"none ({why})")
+                   longer_table=pages.as_markdown_table(pd.DataFrame({"longer run": [why]})), longer_orderings=f"none ({why})")
     pages.glue("fig_longer", no_figure(why))
 else:
     longer_scale = (f"Ours: {longer.scale()}; Shapeset validation {longer_cfg['n_valid']:,} and test "
@@ -436,7 +425,7 @@ else:
                         f"examples, {long_pct:.2g}% of the paper's {paper_cfg['updates']:,}). More than a point below the "
                         f"most-frequent-class error ({100 * majority_error:.1f}%): {names(left_long)}; still on that "
                         f"plateau: {names(stuck_long)}."),
-        longer_table=md_table(pd.DataFrame({
+        longer_table=pages.as_markdown_table(pd.DataFrame({
             "configuration": [labels[k] for k in order_long],
             f"{cfg['updates']:,} updates (%)": [f"{100 * fin.loc[k, 'mean']:.2f} ± {100 * fin.loc[k, 'std']:.2f}" for k in order_long],
             f"{longer_cfg['updates']:,} updates (%)": [f"{100 * fin_long.loc[k, 'mean']:.2f} ± {100 * fin_long.loc[k, 'std']:.2f}"
@@ -449,7 +438,7 @@ else:
             f"{c}: {'holds' if checks_long.loc[c, 'holds'] else 'does not hold'} ({100 * checks_long.loc[c, 'ours_low']:.1f}% vs "
             f"{100 * checks_long.loc[c, 'ours_high']:.1f}%, p = {checks_long.loc[c, 'p_value']:.1e}, "
             f"{'' if checks_long.loc[c, 'significant'] else 'not '}significant at 0.005)" for c in checks_long.index),
-        longer_caption=pages.caption(longer_scale, paper_budget, verdict(long_kind, long_reason)),
+        longer_caption=pages.caption(longer_scale, paper_budget, pages.verdict(long_kind, long_reason)),
     )
     pages.glue("fig_longer", plots_errors.error_curves(
         longer["curves"], f"Shapeset-3x2, {longer_cfg['width']} units per layer, {longer_cfg['updates']:,} updates "

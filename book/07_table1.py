@@ -87,21 +87,6 @@ paper_budget = (f"Paper: width {paper_cfg['width']:,}, {paper_cfg['updates']:,} 
                 f"({10 * paper_cfg['updates']:.1e} examples) per entry; test set sizes not stated.")
 
 
-def md_table(df: pd.DataFrame) -> str:
-    """``df`` as a MyST table, its cells exactly as formatted here (no re-parsing of "78.0" as 78)."""
-    return df.to_markdown(index=False, disable_numparse=True)
-
-
-def verdict(kind: str, reason: str) -> str:
-    """pages.verdict, the reason always ended by a full stop (also after a closing parenthesis)."""
-    return pages.verdict(kind, reason.rstrip(".") + ".")
-
-
-def words(items) -> str:
-    items = list(items)
-    return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 pages.glue("scale_warning", "These are paper-scale runs." if at_paper_scale else
            f"**Nothing on this page is the paper-scale result**: the Shapeset runs have {cfg['width']:,} units per layer "
            f"instead of {paper_cfg['width']:,} and {100 * cfg['updates'] / paper_cfg['updates']:.2g}% of the paper's updates.")
@@ -141,7 +126,7 @@ for ds, name in paper.TABLE1_COLUMNS.items():
             mismatched.append(f"{name} {paper.TABLE1_ROWS[row]}")
 pages.glue_all(alpha=stats.ALPHA, paper_n_test=PAPER_N_TEST, paper_marks_match=match, paper_marks_total=total,
                paper_marks_detail=("every mark of the paper's table is recovered" if not mismatched else
-                                   f"not recovered: {words(mismatched)}"))
+                                   f"not recovered: {pages.and_list(mismatched)}"))
 
 # %% [markdown]
 # ## Table 1
@@ -225,27 +210,27 @@ bold_ours = [paper.TABLE1_ROWS[row] for row in sh.index if sh.loc[row, "bold"]]
 missing = [columns[ds] for ds in not_run]
 if not at_paper_scale:
     t1_kind = "not yet at paper scale"
-    t1_reason = (f"Our Shapeset bold marks match the paper's in {len(marks_agree)} of {len(sh)} rows ({words(bold_ours)} bold), "
+    t1_reason = (f"Our Shapeset bold marks match the paper's in {len(marks_agree)} of {len(sh)} rows ({pages.and_list(bold_ours)} bold), "
                  f"but our errors ({100 * sh['mean'].min():.1f}–{100 * sh['mean'].max():.1f}%) are those of "
                  f"{100 * cfg['updates'] / paper_cfg['updates']:.2g}% of the paper's training, against the paper's "
                  f"{sh['paper'].min():.2f}–{sh['paper'].max():.2f}%"
-                 + (f"; {words(missing)} not run ({words(sorted(set(not_run.values())))})" if missing else ""))
+                 + (f"; {pages.and_list(missing)} not run ({pages.and_list(sorted(set(not_run.values())))})" if missing else ""))
 else:
     t1_kind = "agrees" if len(marks_agree) == len(sh) else "partly" if len(marks_agree) >= len(sh) / 2 else "differs"
     t1_reason = (f"Our Shapeset bold marks match the paper's in {len(marks_agree)} of {len(sh)} rows"
-                 + (f"; {words(missing)} not run" if missing else ""))
+                 + (f"; {pages.and_list(missing)} not run" if missing else ""))
 pages.glue_all(
-    table1=md_table(pd.DataFrame(rows)),
-    table1_details=md_table(pd.DataFrame(details)),
-    table1_summary=(f"On Shapeset our bold entries are {words(bold_ours)}; the paper's are "
-                    f"{words(paper.TABLE1_ROWS[row] for row in sh.index if sh.loc[row, 'paper_bold'])}."
-                    + (f" {words(missing)}: not run here ({words(sorted(set(not_run.values())))}), so only the paper's "
+    table1=pages.as_markdown_table(pd.DataFrame(rows)),
+    table1_details=pages.as_markdown_table(pd.DataFrame(details)),
+    table1_summary=(f"On Shapeset our bold entries are {pages.and_list(bold_ours)}; the paper's are "
+                    f"{pages.and_list(paper.TABLE1_ROWS[row] for row in sh.index if sh.loc[row, 'paper_bold'])}."
+                    + (f" {pages.and_list(missing)}: not run here ({pages.and_list(sorted(set(not_run.values())))}), so only the paper's "
                        "values are shown." if missing else "")),
     table1_caption=pages.caption(
         f"{usual} seeds. Shapeset: {cfg['n_test']:,} test examples, width {cfg['width']:,}, {cfg['updates']:,} updates",
         *([f"{substitute_dataset}: {int(table[table['dataset'] == substitute_dataset]['n_test'].max()):,} test examples, "
            "not a column of the paper"] if substitute is not None else []),
-        scale_lines, paper_budget, verdict(t1_kind, t1_reason)),
+        scale_lines, paper_budget, pages.verdict(t1_kind, t1_reason)),
     details_caption=pages.caption(scale_lines),
 )
 
@@ -304,16 +289,16 @@ fails = [c for c in sc.index if sc.loc[c, "holds"] is not None and not sc.loc[c,
 if not at_paper_scale:
     ord_kind = "not yet at paper scale"
     ord_reason = (f"On Shapeset {len(hold)} of {len(sc)} orderings hold, {len(sig)} of them significantly"
-                  + (f"; {words(fails)} {'does' if len(fails) == 1 else 'do'} not ("
+                  + (f"; {pages.and_list(fails)} {'does' if len(fails) == 1 else 'do'} not ("
                      + "; ".join(f"{100 * sc.loc[c, 'ours_low']:.1f}% vs {100 * sc.loc[c, 'ours_high']:.1f}%" for c in fails)
                      + ")" if fails else "")
-                  + (f"; {words(plateau)} {'is' if len(plateau) == 1 else 'are'} still within a point of the "
+                  + (f"; {pages.and_list(plateau)} {'is' if len(plateau) == 1 else 'are'} still within a point of the "
                      f"most-frequent-class error ({100 * majority_error:.1f}%)" if plateau else ""))
 else:
     ord_kind = "agrees" if len(sig) == len(sc) else "partly" if hold else "differs"
     ord_reason = f"On Shapeset {len(hold)} of {len(sc)} orderings hold, {len(sig)} of them significantly"
 pages.glue_all(
-    orderings=md_table(pd.DataFrame({
+    orderings=pages.as_markdown_table(pd.DataFrame({
         "dataset": [columns.get(ds, ds) for ds in checks["dataset"]],
         "claim": checks["claim"],
         "ours (%)": [f"{100 * a:.1f} vs {100 * b:.1f}" for a, b in zip(checks["ours_low"], checks["ours_high"])],
@@ -327,7 +312,7 @@ pages.glue_all(
         f"{100 * sc.loc[c, 'ours_high']:.1f}%, p = {sc.loc[c, 'p_value']:.1e}, "
         f"{'' if sc.loc[c, 'significant'] else 'not '}significant at {stats.ALPHA:g}; paper {paper_pair('shapeset', c)}%)"
         for c in sc.index),
-    orderings_caption=pages.caption(scale_lines, paper_budget, verdict(ord_kind, ord_reason)),
+    orderings_caption=pages.caption(scale_lines, paper_budget, pages.verdict(ord_kind, ord_reason)),
 )
 
 # %% [markdown]
@@ -373,7 +358,7 @@ for name, pcfg, page in [("shapeset_curves", paper_cfg, "Fig. 11, Table 1 (Shape
 runs = {"shapeset_curves": shapeset} | {f"finite_curves ({ds})": r for ds, r in finite.items()} \
     | ({f"finite_curves ({substitute_dataset})": substitute} if substitute is not None else {})
 pages.glue_all(
-    commands=md_table(pd.DataFrame(commands)),
+    commands=pages.as_markdown_table(pd.DataFrame(commands)),
     profile=profile, device_words=shapeset.provenance["device"], paper_width=paper_cfg["width"],
     paper_updates=paper_cfg["updates"], paper_svm_n=paper.PAPER_SVM["n_train"],
     run_times=(f"This page's `{profile}` runs took " + ", ".join(f"{k} {r.provenance['wall_time_s']:.0f} s" for k, r in runs.items())

@@ -87,21 +87,6 @@ if substitute is not None:
     sub_scale = f"{substitute_dataset}: {substitute.scale()}; {sub_data.description}"
 
 
-def md_table(df: pd.DataFrame) -> str:
-    """``df`` as a MyST table, its cells exactly as formatted here (no re-parsing of "78.0" as 78)."""
-    return df.to_markdown(index=False, disable_numparse=True)
-
-
-def verdict(kind: str, reason: str) -> str:
-    """pages.verdict, the reason always ended by a full stop (also after a closing parenthesis)."""
-    return pages.verdict(kind, reason.rstrip(".") + ".")
-
-
-def words(items) -> str:
-    items = list(items)
-    return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -160,8 +145,8 @@ def data_block(ds) -> str:
 
 absent = [ds for ds in finite_datasets if not present[ds]]
 pages.glue_all(
-    finite_status=(f"Present and run: {words(columns.get(ds, ds) for ds in finite)}. " if finite else "")
-                  + (f"Absent, not run: {words(columns.get(ds, ds) for ds in absent)}." if absent else "")
+    finite_status=(f"Present and run: {pages.and_list(columns.get(ds, ds) for ds in finite)}. " if finite else "")
+                  + (f"Absent, not run: {pages.and_list(columns.get(ds, ds) for ds in absent)}." if absent else "")
                   or "No finite dataset asked for (`finite_datasets` is empty).",
     data_needed="\n\n".join(data_block(ds) for ds in finite_datasets) if finite_datasets else
                 "No finite dataset asked for (`finite_datasets` is empty).",
@@ -225,7 +210,7 @@ if finite:
     fig12_scale = " ".join(finite_scale.values())
 elif substitute is not None:
     fig12_kind = "not yet at paper scale"
-    fig12_reason = (f"The paper's {words(columns.get(ds, ds) for ds in absent)} were not run (data absent); on the substitute ({len(sub_data.train):,} "
+    fig12_reason = (f"The paper's {pages.and_list(columns.get(ds, ds) for ds in absent)} were not run (data absent); on the substitute ({len(sub_data.train):,} "
                     f"training images instead of {data.PAPER_SIZES['mnist'][0]:,}, "
                     f"{100 * substitute_cfg['updates'] / paper_cfg['updates']:.2g}% of the paper's updates) our final errors "
                     f"({100 * s_fin.min():.1f}–{100 * s_fin.max():.1f}%) are not comparable with the paper's MNIST "
@@ -234,7 +219,7 @@ elif substitute is not None:
     fig12_what = (f"**A substitute, not the paper's Fig. 12**: test error during training on {substitute_dataset} (the "
                   f"5,000-image MNIST subset, {len(sub_data.train):,} training images) at each configuration's chosen "
                   "rate, mean over seeds (band: their range); legend: our final error (the paper has no value for this "
-                  f"subset). The paper's {words(columns.get(ds, ds) for ds in absent)} were not run here: their files "
+                  f"subset). The paper's {pages.and_list(columns.get(ds, ds) for ds in absent)} were not run here: their files "
                   "are absent.")
     fig12_scale = sub_scale
 else:
@@ -246,7 +231,7 @@ pages.glue_all(
                  f"shows the substitute of the next section, {substitute_dataset}, in its place, labelled as such."
                  if substitute is not None else "There is no figure: nothing was run."),
     fig12_what=fig12_what,
-    fig12_caption=pages.caption(fig12_scale, paper_budget, verdict(fig12_kind, fig12_reason)),
+    fig12_caption=pages.caption(fig12_scale, paper_budget, pages.verdict(fig12_kind, fig12_reason)),
 )
 
 # %% [markdown]
@@ -275,7 +260,7 @@ if substitute is not None:
                             f"{100 * s_fin.max():.1f}% (table below); the paper's MNIST column ({data.PAPER_SIZES['mnist'][0]:,} "
                             f"training images, {paper_cfg['updates']:,} updates, width {paper_cfg['width']:,}) ranges from "
                             f"{min(paper_mnist):.2f}% to {max(paper_mnist):.2f}%."),
-        substitute_table=md_table(pd.DataFrame({
+        substitute_table=pages.as_markdown_table(pd.DataFrame({
             "configuration": [labels[k] for k in s_fin.index],
             "ours (%)": [f"{100 * s_fin[k]:.2f} ± {100 * s_sd[k]:.2f}" for k in s_fin.index],
             "chosen lr": [f"{s_lr[k]:g}" for k in s_fin.index],
@@ -285,7 +270,7 @@ if substitute is not None:
     )
 else:
     pages.glue_all(substitute_summary="No substitute was asked for (`substitute_dataset` is empty).",
-                   substitute_table=md_table(pd.DataFrame({"substitute": ["none asked for"]})),
+                   substitute_table=pages.as_markdown_table(pd.DataFrame({"substitute": ["none asked for"]})),
                    substitute_caption="No substitute.")
 pages.glue("paper_mnist_train", data.PAPER_SIZES["mnist"][0])
 
@@ -375,10 +360,10 @@ pages.glue_all(
     svm_longer_words=(f"{svm_longer.config['n_train']:,} examples, the network trained for {svm_longer.config['updates']:,} "
                       "updates" if svm_longer is not None else skipped.replace("**", "")),
     svm_summary=sentence("; ".join(sentences)) + ".",
-    svm_grid=md_table(pd.concat(grids, ignore_index=True)),
+    svm_grid=pages.as_markdown_table(pd.concat(grids, ignore_index=True)),
     svm_grid_caption=pages.caption(svm_scale),
-    svm_table=md_table(pd.DataFrame(rows)),
-    svm_caption=pages.caption(svm_scale, svm_paper, verdict(svm_kind, sentence("; ".join(sentences)))),
+    svm_table=pages.as_markdown_table(pd.DataFrame(rows)),
+    svm_caption=pages.caption(svm_scale, svm_paper, pages.verdict(svm_kind, sentence("; ".join(sentences)))),
 )
 
 # %% [markdown]
@@ -414,7 +399,7 @@ runs = {f"finite_curves ({ds})": r for ds, r in finite.items()} \
 scale_cfg = finite_cfgs[next(iter(finite))] if finite else substitute_cfg if substitute is not None else None
 pages.glue_all(
     commands="```bash\n" + "\n".join(commands) + "\n```",
-    differs_finite=(f"{words(columns.get(ds, ds) for ds in finite)} were run. " if finite else "none was run. ")
+    differs_finite=(f"{pages.and_list(columns.get(ds, ds) for ds in finite)} were run. " if finite else "none was run. ")
                    + ("The data files each needs are listed above." if absent else ""),
     differs_substitute=(f"`{substitute_dataset}` is shown only as a labelled substitute, with {len(sub_data.train):,} training "
                         f"images instead of the paper's MNIST's {data.PAPER_SIZES['mnist'][0]:,}; its errors are not "

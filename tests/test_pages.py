@@ -75,12 +75,20 @@ def test_glue_all(glued):
 
 
 def test_verdict():
-    assert pages.verdict("agrees", "the top layer falls at once") == "**Verdict: agrees.** the top layer falls at once."
-    assert pages.verdict("differs", "ours is 5x smaller.") == "**Verdict: differs.** ours is 5x smaller."
+    assert pages.verdict("agrees", "the top layer falls at once") == "**Verdict: agrees.** The top layer falls at once."
+    assert pages.verdict("differs", "ours is 5x smaller.") == "**Verdict: differs.** Ours is 5x smaller."
+    assert pages.verdict("partly", "layer 1 (at ±1)") == "**Verdict: partly.** Layer 1 (at ±1)."
     with pytest.raises(ValueError, match="one of"):
         pages.verdict("fine", "x")
     with pytest.raises(ValueError, match="non-empty"):
         pages.verdict("agrees", " ")
+
+
+def test_and_list():
+    assert pages.and_list([]) == "none"
+    assert pages.and_list([4]) == "4"
+    assert pages.and_list([4, 5]) == "4 and 5"
+    assert pages.and_list([0.1, 0.3, 1.0], "{:g}") == "0.1, 0.3 and 1"
 
 
 def test_caption_joins_parts_as_sentences():

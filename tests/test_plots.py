@@ -77,16 +77,7 @@ def _overlap(a, b) -> bool:
     return w > TOLERANCE_PX and h > TOLERANCE_PX
 
 
-def _all_axes(fig) -> list:
-    out, stack = [], list(fig.axes)
-    for sf in fig.subfigs:
-        stack += list(sf.axes)
-    while stack:
-        ax = stack.pop(0)
-        if ax not in out:
-            out.append(ax)
-            stack += list(getattr(ax, "child_axes", []))
-    return out
+_all_axes = plots._all_axes  # every Axes of a figure, with subfigures' and child axes
 
 
 def _legends(fig) -> list:

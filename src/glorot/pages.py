@@ -126,16 +126,26 @@ def glue_all(**values) -> None:
 
 
 def verdict(kind: str, reason: str) -> str:
-    """The verdict beside the paper, in one sentence: ``"**Verdict: agrees.** <reason>"``.
+    """The verdict beside the paper, in one sentence: ``"**Verdict: agrees.** <Reason>."``.
 
     ``kind`` is one of :data:`VERDICTS`; ``reason`` says why, from the numbers the cell
-    computed."""
+    computed. It is written as a sentence: first letter capitalized, ended by a full stop."""
     if kind not in VERDICTS:
         raise ValueError(f"verdict kind must be one of {list(VERDICTS)}, got {kind!r}")
     if not isinstance(reason, str) or not reason.strip():
         raise ValueError("verdict reason must be a non-empty sentence")
     reason = reason.strip()
+    reason = reason[:1].upper() + reason[1:]
     return f"**Verdict: {kind}.** {reason}" + ("" if reason.endswith(_SENTENCE_ENDS) else ".")
+
+
+def and_list(items, fmt: str = "{}", empty: str = "none") -> str:
+    """``items`` in words: ``"4"``, ``"4 and 5"``, ``"0.1, 0.3 and 1"`` (each through ``fmt``);
+    ``empty`` when there are none."""
+    words = [fmt.format(v) for v in items]
+    if not words:
+        return empty
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def caption(*parts: str) -> str:

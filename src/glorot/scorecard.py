@@ -1103,7 +1103,7 @@ def counts_sentence(card: list[Row]) -> str:
     words = {"agrees": "agree with the paper", "partly": "agree in part", "differs": "differ",
              "not yet at paper scale": "are not yet seen at our reduced scale", NOT_ARCHIVED: "have no archived run to read"}
     parts = [f"{c[k]} {words[k]}" for k in words if c[k]]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    listed = pages.and_list(parts)
     return f"Of the {len(card)} claims in the scorecard, {listed}."
 
 
