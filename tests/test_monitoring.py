@@ -2,6 +2,8 @@
 lockstep training on a shared stream (= separate uninterrupted runs), probing that does not
 change training (through the experiment runner), and the analysis helpers on known series."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -41,13 +43,27 @@ def test_output_decomposition_sums_to_one_and_matches_a_direct_computation():
     assert np.allclose(out[out["term"] == "input_dependent"]["share"], 0.0)
 
 
-def test_saturated_share_counts_units_near_the_ends_of_the_range():
-    stack = nets.MLPStack([4, 3, 2], activations=["sigmoid", "tanh", "relu"], seeds=[0, 0, 0])
-    layer = torch.tensor([[0.005, 0.5, 0.995, 0.3], [-0.99, 0.97, 0.985, 0.0], [5.0, 0.0, 1.0, 2.0]])
+def test_saturated_share_counts_units_whose_derivative_is_below_four_percent_of_its_peak():
+    stack = nets.MLPStack([4, 3, 2], activations=["sigmoid", "tanh", "softsign", "relu"], seeds=[0, 0, 0, 0])
+    layer = torch.tensor([[0.005, 0.5, 0.995, 0.3], [-0.99, 0.97, 0.985, 0.0], [0.85, -0.79, -0.81, 0.1], [5.0, 0.0, 1.0, 2.0]])
     share = probes.saturated_share(stack, [layer])
-    assert share[0, 0] == 0.5  # sigmoid: 0.005 and 0.995 (margin 0.01)
-    assert share[1, 0] == 0.5  # tanh: |z| > 0.98: -0.99 and 0.985
-    assert np.isnan(share[2, 0])  # relu: unbounded
+    assert share[0, 0] == 0.5  # sigmoid: f' = z(1-z) < 0.01 at 0.005 and 0.995
+    assert share[1, 0] == 0.5  # tanh: 1 - z^2 < 0.04, |z| > 0.98: -0.99 and 0.985
+    assert share[2, 0] == 0.5  # softsign: (1 - |z|)^2 < 0.04, |z| > 0.8: 0.85 and -0.81
+    assert share[3, 0] == 0.25  # relu: f' = 0 at its one inactive unit
+
+
+@pytest.mark.parametrize("activation, s_edge", [("tanh", math.atanh(math.sqrt(0.96))), ("softsign", 4.0), ("sigmoid", None)])
+def test_the_saturation_threshold_is_four_percent_of_the_largest_derivative_by_autograd(activation, s_edge):
+    """Independent of grad_from_output: autograd's f'(s) on a grid, its largest value, and (where
+    a closed form is known) the |s| beyond which f'(s) < 0.04 max f'."""
+    act = nets.ACTIVATIONS[activation]
+    s = torch.linspace(-20, 20, 40_001, dtype=torch.float64, requires_grad=True)
+    (fprime,) = torch.autograd.grad(act.f(s).sum(), s)
+    assert probes.saturation_threshold(activation) == pytest.approx(0.04 * float(fprime.max()), rel=1e-9)
+    if s_edge is not None:
+        below = s.detach()[fprime < probes.saturation_threshold(activation)].abs().min()
+        assert float(below) == pytest.approx(s_edge, abs=2e-3)
 
 
 def test_shared_stream_serves_every_reader_the_lone_streams_examples():
@@ -149,9 +165,12 @@ def test_histograms_are_kept_only_at_the_chosen_times(smoke):
     res = smoke["activation_saturation"]
     hist, cfg = res["hist"], res.config
     assert sorted(hist["update"].unique()) == [0, cfg["updates"] // 2, cfg["updates"]]
-    width = hist["center"].diff().abs().dropna().min()
-    mass = hist.groupby(["update", "activation", "layer"])["density"].sum() * width
-    assert np.allclose(mass, 1.0)
+    def mass(g):  # each layer has its own bins, evenly spaced
+        c = np.sort(g["center"].to_numpy())
+        return g["density"].sum() * (c[-1] - c[0]) / (len(c) - 1)
+
+    masses = hist.groupby(["update", "activation", "layer"])[["center", "density"]].apply(mass)
+    assert np.allclose(masses, 1.0)
 
 
 def test_experiment_choices_are_validated_before_compute():
@@ -222,3 +241,23 @@ def test_histogram_modes_find_the_knee_modes_and_the_saturated_ends():
     modes = saturation.histogram_modes(pd.concat(rows)).set_index("activation")
     assert abs(modes.loc["softsign", "mode_pos"] - 0.7) < 0.02 and abs(modes.loc["softsign", "mode_neg"] + 0.7) < 0.02
     assert modes.loc["tanh", "share_at_ends"] > 0.9 and modes.loc["softsign", "share_at_ends"] < 0.01
+
+
+def _wg_stats(stds_by_update, init="standard"):
+    rows = [{"init": init, "update": u, "epoch": u / UPDATES_PER_EPOCH, "layer": k + 1, "quantity": "weight_grad", "std": s,
+             "diverged": False} for u, stds in stds_by_update.items() for k, s in enumerate(stds)]
+    return pd.DataFrame(rows)
+
+
+def test_weight_grad_order_finds_the_widest_layer_the_full_order_and_how_long_layer_1_leads():
+    stats = _wg_stats({0: [1, 1, 1], 1000: [3, 2, 1], 2000: [3, 1, 2], 3000: [1, 2, 3], 4000: [4, 2, 1], 5000: [5, 4, 1]})
+    order = gradients.weight_grad_order(stats)
+    assert order["widest"].tolist() == [1, 1, 1, 3, 1, 1]
+    assert order["ordered"].tolist() == [False, True, False, False, True, True]
+    assert order["spread"].tolist() == [1, 3, 3, 3, 4, 5]
+    summary = gradients.order_summary(order).iloc[0]
+    assert summary["probes"] == 5  # the probe at initialization is left out
+    assert summary["layer1_widest_share"] == 0.8 and summary["ordered_share"] == 0.6
+    assert summary["first_layer1_widest"] == 1000 and summary["last_layer1_widest"] == 5000
+    assert summary["longest_layer1_widest"] == 1000  # 1000-2000 and 4000-5000, broken at 3000
+    assert summary["most_often_widest"] == 1 and summary["spread_final"] == 5

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from glorot import nets, probes
+from glorot import data, nets, probes
 
 
 def small_stack(**kw):
@@ -78,20 +78,45 @@ def test_layer_stats_match_numpy():
             assert row["p2"] == pytest.approx(np.percentile(v, 2))
 
 
-def test_histograms_are_densities_on_bins_per_model_shared_by_its_layers():
+def test_histograms_are_densities_on_bins_of_each_layers_own_range():
     stack = small_stack(activations="tanh")
     x = torch.randn(50, 7, dtype=torch.float64)
     y = torch.randint(0, 3, (50,))
-    h = probes.histograms(stack, x, y, bins=20)
+    vals = probes.layer_values(stack, x, y)
+    h = probes.histograms(stack, x, y, bins=20, values=vals)
     assert not h["diverged"].any()
     for (q, k, m), g in h.groupby(["quantity", "layer", "model"]):
+        assert len(g) == 20
         assert ((g["right"] - g["left"]) * g["density"]).sum() == pytest.approx(1.0, abs=0.011)
-    act = h.query("quantity == 'activation'")
-    assert act["left"].min() == -1 and act["right"].max() == 1
-    assert act.groupby(["layer", "model"])["left"].apply(tuple).nunique() == 1
+        v = vals[q][k - 1][m].double().numpy().ravel()
+        hi = min(np.quantile(np.abs(v), probes.HISTOGRAM_SHARE), 1.0 if q == "activation" else np.inf)
+        # symmetric about 0 (tanh, gradients), holding the central 99.9% of this layer's own values
+        assert g["left"].min() == pytest.approx(-hi) and g["right"].max() == pytest.approx(hi)
+        assert (np.abs(v) <= hi + 1e-12).sum() >= probes.HISTOGRAM_SHARE * v.size - 1
     grad = h.query("quantity == 'backprop_grad'")
-    assert (grad.groupby("model")["left"].nunique() == 20).all()  # one set of bins per model, over its layers
-    assert grad.groupby("model")["left"].min().nunique() == 3  # and each model's own
+    assert grad.groupby(["model", "layer"])["left"].min().nunique() == len(grad.groupby(["model", "layer"]))  # each its own
+
+
+def test_a_narrow_layer_gets_as_many_bins_across_its_spread_as_a_wide_one():
+    """Fig. 7, standard init: layer 1's dC/ds is ten times narrower than layer 5's; each layer's
+    own range keeps it resolved (about the same bins per std in every layer)."""
+    stack = nets.MLPStack([1024, 1000, 1000, 1000, 1000, 1000, 9], activations="tanh", inits="standard", seeds=[0])
+    x, y = data.examples("shapeset", 100)
+    vals = probes.layer_values(stack, x, y, ["backprop_grad"])
+    h = probes.histograms(stack, x, y, ["backprop_grad"], bins=100, values=vals)
+    per_std = [float(vals["backprop_grad"][k][0].std()) / float((g["right"] - g["left"]).iloc[0])
+               for k, (_, g) in enumerate(h.groupby("layer"))]
+    assert float(vals["backprop_grad"][0][0].std()) < 0.3 * float(vals["backprop_grad"][4][0].std())
+    assert min(per_std) > 10 and max(per_std) / min(per_std) < 2  # one range over all layers: layer 1 about 2 bins per std
+
+
+def test_a_fixed_range_is_shared_by_every_layer_and_model():
+    stack = small_stack(activations="tanh")
+    x = torch.randn(50, 7, dtype=torch.float64)
+    y = torch.randint(0, 3, (50,))
+    h = probes.histograms(stack, x, y, ["activation"], bins=10, ranges={"activation": (-1.0, 1.0)})
+    assert h.groupby(["layer", "model"])["left"].apply(tuple).nunique() == 1
+    assert h["left"].min() == -1 and h["right"].max() == 1
 
 
 # --------------------------------------------------------------------------- one diverged model stays alone

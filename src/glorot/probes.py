@@ -159,15 +159,17 @@ def histograms(
     """Normalized histograms (densities: area 1) of each quantity per model and layer
     (Figs. 4, 6, 7, 8).
 
-    Each model has its own bins, shared by its layers, so the layers' peaks compare within a
-    panel and no other model can move them. ``ranges`` fixes a quantity's range for every
-    model; by default a model's activations use its activation's range (e.g. [-1, 1] for
-    tanh) and its gradients a symmetric range holding 99.9% of its own values.
-    Columns: configuration, layer, quantity, ``left``, ``right``, ``center``, ``density``,
-    ``diverged``. A diverged model (``diverged``, by default :func:`diverged_models`) gets a
-    single row per layer and quantity, ``diverged`` True with NaN bins and density.
-    The peak height of a density depends on the bin width: compare the paper's peaks only at
-    a similar bin width (the paper does not give its bins).
+    Each layer of each model has its own range and ``bins`` bins over it
+    (:func:`_layer_range`: the central 99.9% of its own values, within the activation's
+    range), so a layer whose spread is a tenth of its neighbours' (standard init: layer 1's
+    ∂C/∂s in Fig. 7, every layer's ∂C/∂W in Fig. 8) is drawn with as many bins across it as
+    they are, not as a spike one bin wide. ``ranges`` fixes a quantity's range for every model
+    and layer instead. Columns: configuration, layer, quantity, ``left``, ``right``,
+    ``center``, ``density``, ``diverged``. A diverged model (``diverged``, by default
+    :func:`diverged_models`) gets a single row per layer and quantity, ``diverged`` True with
+    NaN bins and density. The peak height of a density depends on the bin width relative to
+    the spread: with the same number of bins across each layer's spread, peaks compare
+    between layers; the paper's compare only roughly (it does not give its bins).
     """
     values = values if values is not None else layer_values(stack, x, y, quantities)
     bad = diverged_models(stack, values) if diverged is None else np.asarray(diverged, dtype=bool)
@@ -176,8 +178,8 @@ def histograms(
     rows = []
     for quantity, layers in values.items():
         for m in range(stack.n_models):
-            edges = None if bad[m] else np.linspace(*ranges.get(quantity, _default_range(stack, m, quantity, layers)), bins + 1)
             for k, v in enumerate(layers, start=1):
+                edges = None if bad[m] else np.linspace(*ranges.get(quantity, _layer_range(stack, m, quantity, v[m])), bins + 1)
                 rows.append(_histogram(v[m], edges).assign(**config.iloc[m], layer=k, quantity=quantity, diverged=bool(bad[m])))
     return pd.concat(rows, ignore_index=True)
 
@@ -192,21 +194,26 @@ def _histogram(v: torch.Tensor, edges: np.ndarray | None) -> pd.DataFrame:
     return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "center": (edges[:-1] + edges[1:]) / 2, "density": density})
 
 
-def _default_range(stack: MLPStack, m: int, quantity: str, layers: list[torch.Tensor]) -> tuple[float, float]:
-    """Model ``m``'s histogram range of ``quantity``, from its activation's range or from its
-    own values over all layers (which must be finite)."""
-    if quantity == "activation":
-        lo, hi = ACTIVATIONS[stack.activations[m]].range
-        if np.isfinite(lo) and np.isfinite(hi):
-            return (lo, hi)
-    pooled = torch.cat([v[m].flatten() for v in layers])
-    sample = pooled.abs()
+HISTOGRAM_SHARE = 0.999
+"""The share of a layer's values its histogram's range holds (:func:`_layer_range`)."""
+
+
+def _layer_range(stack: MLPStack, m: int, quantity: str, v: torch.Tensor) -> tuple[float, float]:
+    """Model ``m``'s histogram range for one layer's values ``v`` (finite): gradients and the
+    activations of a symmetric activation (tanh, softsign) symmetric about 0, ±the
+    :data:`HISTOGRAM_SHARE` quantile of ``|v|``; other activations (sigmoid, relu) the central
+    :data:`HISTOGRAM_SHARE` of ``v``. Activations stay within the activation's range."""
+    sample = v.flatten().double()
     if sample.numel() > 2_000_000:
         sample = sample[torch.randperm(sample.numel(), generator=torch.Generator().manual_seed(0))[:2_000_000]]
-    hi = float(np.quantile(sample.double().numpy(), 0.999)) or 1.0
-    if quantity == "activation":
-        return (float(min(0.0, pooled.min())), hi)
-    return (-hi, hi)
+    values = sample.numpy()
+    lo_act, hi_act = ACTIVATIONS[stack.activations[m]].range if quantity == "activation" else (-np.inf, np.inf)
+    if quantity != "activation" or lo_act == -hi_act:
+        hi = min(float(np.quantile(np.abs(values), HISTOGRAM_SHARE)), hi_act)
+        return (-hi, hi) if hi > 0 else (-1.0, 1.0)
+    tail = (1 - HISTOGRAM_SHARE) / 2
+    lo, hi = max(float(np.quantile(values, tail)), lo_act), min(float(np.quantile(values, 1 - tail)), hi_act)
+    return (lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)
 
 
 @torch.no_grad()
@@ -289,9 +296,13 @@ STAT_COLUMNS = ["mean", "std", "var", "p2", "p98"]
 """The statistics kept per layer and quantity (the paper plots mean/std, Fig. 2; the 98th
 percentile and std, Figs. 3 and 10; std intervals, Fig. 9; variances, §4.3)."""
 
-SATURATION_MARGIN = 0.01
-"""A unit counts as saturated when its output lies within this share of the activation's range
-from either end (sigmoid: z < 0.01 or z > 0.99; tanh and softsign: |z| > 0.98)."""
+SATURATION_DERIVATIVE = 0.04
+"""A unit counts as saturated when its derivative ``f'(s)`` is below this share of the
+activation's largest derivative (:func:`saturation_threshold`): one measure for every
+activation, so that tanh and softsign compare (§3.2-3.3, Figs. 3, 4 and 10). With 0.04:
+tanh (f' = 1 - z^2) at |z| > 0.98; softsign (f' = (1 - |z|)^2) at |z| > 0.8, i.e. |s| > 4;
+sigmoid (f' = z (1 - z), largest 1/4) at z < 0.0102 or z > 0.9898; relu (f' = 0 or 1) at
+z = 0, its inactive units; linear never."""
 
 
 # --------------------------------------------------------------------------- measurements
@@ -362,19 +373,29 @@ def output_gradients(stack: nets.MLPStack, x: torch.Tensor, y: torch.Tensor, tin
                          stuck_share=(wrong & (norm < tiny)).double().mean(1).numpy(), tiny=tiny)
 
 
-def saturated_share(stack: nets.MLPStack, layers: Sequence[torch.Tensor], margin: float = SATURATION_MARGIN) -> np.ndarray:
-    """Share of each layer's activations within ``margin`` of the ends of the activation's
-    range, ``[M, d]`` (Fig. 10's saturated units; NaN for unbounded activations and for
-    models diverged in these layers, see :func:`diverged_models`)."""
+def saturation_threshold(activation: str, share: float = SATURATION_DERIVATIVE) -> float:
+    """The derivative below which a unit of ``activation`` counts as saturated: ``share`` times
+    the activation's largest ``f'``, found on a fine grid of pre-activations s in [-20, 20]
+    (f'(0) = 1 for tanh and softsign, 1/4 for sigmoid; 1 for relu and linear)."""
+    act = nets.ACTIVATIONS[activation]
+    s = torch.linspace(-20.0, 20.0, 40_001, dtype=torch.float64)
+    return share * float(act.grad_from_output(act.f(s)).max())
+
+
+def saturated_share(stack: nets.MLPStack, layers: Sequence[torch.Tensor], share: float = SATURATION_DERIVATIVE) -> np.ndarray:
+    """Share of each layer's units whose derivative ``f'(s)``, written through the output z
+    (``Activation.grad_from_output``), is below :func:`saturation_threshold`, ``[M, d]``
+    (Figs. 3, 4 and 10's saturated units; NaN for models diverged in these layers, see
+    :func:`diverged_models`)."""
     out = np.full((stack.n_models, len(layers)), np.nan)
     bad = diverged_models(stack, {"activation": list(layers)})
     for m, act in enumerate(stack.activations):
-        lo, hi = nets.ACTIVATIONS[act].range
-        if bad[m] or not (np.isfinite(lo) and np.isfinite(hi)):
+        if bad[m]:
             continue
-        eps = margin * (hi - lo)
+        below = saturation_threshold(act, share)
+        grad_from_output = nets.ACTIVATIONS[act].grad_from_output
         for k, v in enumerate(layers):
-            out[m, k] = float(((v[m] <= lo + eps) | (v[m] >= hi - eps)).double().mean())
+            out[m, k] = float((grad_from_output(v[m].double()) < below).double().mean())
     return out
 
 

@@ -200,6 +200,14 @@ def _check_n(n) -> int:
     return n
 
 
+def _check_image_size(size) -> int:
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise ValueError(f"image_size must be an int from 8 to 512 pixels, got {size!r}")
+    if not 8 <= size <= 512:
+        raise ValueError(f"image_size must be an int from 8 to 512 pixels, got {size}")
+    return size
+
+
 def _check_seed(seed) -> int:
     if isinstance(seed, bool):
         raise ValueError(f"seed must be an int, got {seed!r}")
@@ -270,10 +278,10 @@ def _sector_angle(types: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
     return 2 * math.pi * step / ROTATION_RESOLUTION
 
 
-def _scales(ua: torch.Tensor, ub: torch.Tensor) -> torch.Tensor:
-    """step 4 of the module docstring, scales: two values U(0.2, 0.8)·32, sorted so s0 ≥ s1. [..., 2]."""
+def _scales(ua: torch.Tensor, ub: torch.Tensor, size: int = IMAGE_SIZE) -> torch.Tensor:
+    """step 4 of the module docstring, scales: two values U(0.2, 0.8)·size (32), sorted so s0 ≥ s1. [..., 2]."""
     lo, hi = SCALE_RANGE
-    s = torch.stack([ua, ub], dim=-1) * ((hi - lo) * IMAGE_SIZE) + lo * IMAGE_SIZE
+    s = torch.stack([ua, ub], dim=-1) * ((hi - lo) * size) + lo * size
     return torch.sort(s, dim=-1, descending=True).values
 
 
@@ -293,11 +301,11 @@ def _offsets(types: torch.Tensor, theta1: torch.Tensor, s: torch.Tensor, k: torc
     return torch.stack([x * c - y * sn, x * sn + y * c], dim=-1)
 
 
-def _translate(off: torch.Tensor, ux: torch.Tensor, uy: torch.Tensor) -> torch.Tensor:
+def _translate(off: torch.Tensor, ux: torch.Tensor, uy: torch.Tensor, size: int = IMAGE_SIZE) -> torch.Tensor:
     """step 6 of the module docstring: a translation point uniform over the range that keeps the bounding
-    box, grown by 1 pixel, inside the image: t ∈ [1 − min, 31 − max] on each axis. [..., 2]."""
+    box, grown by 1 pixel, inside the image: t ∈ [1 − min, size − 1 − max] on each axis (size 32: 31). [..., 2]."""
     lo = MARGIN - off.amin(dim=-2)
-    hi = (IMAGE_SIZE - MARGIN) - off.amax(dim=-2)
+    hi = (size - MARGIN) - off.amax(dim=-2)
     return lo + torch.stack([ux, uy], dim=-1) * (hi - lo)
 
 
@@ -341,7 +349,7 @@ def _slot_col(j: int, field: int) -> int:
     return _SLOT_BASE + _PER_SLOT * j + field
 
 
-def _initial_objects(u: torch.Tensor):
+def _initial_objects(u: torch.Tensor, size: int = IMAGE_SIZE):
     """steps 2–6 of the module docstring for both object slots of every image, first candidates.
 
     Step 2: number of objects uniform in {1, 2}, type of each slot uniform over the 3 shapes.
@@ -352,13 +360,13 @@ def _initial_objects(u: torch.Tensor):
     types = _uniform_int(u[:, cols(0)], len(N_VERTICES))
     theta1 = _sector_angle(types, u[:, cols(2)])
     k = _uniform_int(u[:, cols(3)], N_FINAL_ROTATIONS).to(u.dtype)
-    s = _scales(u[:, cols(4)], u[:, cols(5)])
+    s = _scales(u[:, cols(4)], u[:, cols(5)], size)
     off = _offsets(types, theta1, s, k)
-    centre = _translate(off, u[:, cols(6)], u[:, cols(7)])
+    centre = _translate(off, u[:, cols(6)], u[:, cols(7)], size)
     return n_requested, types, theta1, k, s, off, centre, _area(types, s)
 
 
-def _draw_scene(u: torch.Tensor, *, overlap_max: float, max_rejections: int) -> dict:
+def _draw_scene(u: torch.Tensor, *, overlap_max: float, max_rejections: int, size: int = IMAGE_SIZE) -> dict:
     """steps 1–7 of the module docstring for a batch, from its table of uniforms ``u`` [n, 215] float64.
 
     Steps 1–6 for both slots at once (:func:`_colours`, :func:`_initial_objects`). Step 7 for
@@ -369,7 +377,7 @@ def _draw_scene(u: torch.Tensor, *, overlap_max: float, max_rejections: int) -> 
     was drawn."""
     n, dev = u.shape[0], u.device
     light, background, levels = _colours(u)
-    n_requested, req_types, theta1, k, s, off, centre, area = _initial_objects(u)
+    n_requested, req_types, theta1, k, s, off, centre, area = _initial_objects(u, size)
 
     rejections = torch.zeros(n, dtype=torch.long, device=dev)
     gave_up = torch.zeros(n, dtype=torch.bool, device=dev)
@@ -388,11 +396,11 @@ def _draw_scene(u: torch.Tensor, *, overlap_max: float, max_rejections: int) -> 
         # Redraw scales and position from block r of the pending rows.
         blk = u[pending, _REDRAW_BASE + 4 * r: _REDRAW_BASE + 4 * r + 4]
         t1 = req_types[pending, 1]
-        s1 = _scales(blk[:, 0], blk[:, 1])
+        s1 = _scales(blk[:, 0], blk[:, 1], size)
         o1 = _offsets(t1, theta1[pending, 1], s1, k[pending, 1])
         s[pending, 1] = s1
         off[pending, 1] = o1
-        centre[pending, 1] = _translate(o1, blk[:, 2], blk[:, 3])
+        centre[pending, 1] = _translate(o1, blk[:, 2], blk[:, 3], size)
         area[pending, 1] = _area(t1, s1)
 
     present = torch.stack([torch.ones_like(gave_up), (n_requested == 2) & ~gave_up], dim=1)
@@ -421,10 +429,10 @@ def _draw_scene(u: torch.Tensor, *, overlap_max: float, max_rejections: int) -> 
     }
 
 
-def _row_intervals(verts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _row_intervals(verts: torch.Tensor, size: int = IMAGE_SIZE) -> tuple[torch.Tensor, torch.Tensor]:
     """step 8 of the module docstring, the scanline part: for convex polygons ``verts`` [K, m, 2] (float64,
     absolute pixel coordinates), the closed x-interval [lo, hi] covered at each row centre
-    y = r + ½, as float32 [K, 32] each (lo > hi where the row is empty).
+    y = r + ½, as float32 [K, size] each (lo > hi where the row is empty).
 
     A convex polygon is the intersection of the half-planes of its edges. For an edge a→b
     (oriented so the interior is on its left, cross(b − a, p − a) ≥ 0), a non-horizontal edge
@@ -451,7 +459,7 @@ def _row_intervals(verts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     b_lo = torch.where(lower, slope, zero).float()[..., None]
     a_hi = torch.where(upper, alpha, inf).float()[..., None]
     b_hi = torch.where(upper, slope, zero).float()[..., None]
-    yc = torch.arange(IMAGE_SIZE, device=dev, dtype=torch.float32) + 0.5
+    yc = torch.arange(size, device=dev, dtype=torch.float32) + 0.5
     lo = torch.addcmul(a_lo, b_lo, yc).amax(1)
     hi = torch.addcmul(a_hi, b_hi, yc).amin(1)
     # Horizontal edges: interior where ex·(y − a_y) ≥ 0.
@@ -462,16 +470,17 @@ def _row_intervals(verts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return lo, hi
 
 
-def _row_masks() -> torch.Tensor:
-    """Lookup table of row masks: entry a·33 + (b + 1) is the bool row [32] covering columns
-    a..b (a in 0..32, b in −1..31; empty when a > b)."""
-    c = torch.arange(IMAGE_SIZE)
-    a = torch.arange(IMAGE_SIZE + 1)[:, None, None]
-    b = torch.arange(-1, IMAGE_SIZE)[None, :, None]
-    return ((c >= a) & (c <= b)).reshape(-1, IMAGE_SIZE)
+def _row_masks(size: int = IMAGE_SIZE) -> torch.Tensor:
+    """Lookup table of row masks: entry a·(size + 1) + (b + 1) is the bool row [size] covering
+    columns a..b (a in 0..size, b in −1..size − 1; empty when a > b)."""
+    c = torch.arange(size)
+    a = torch.arange(size + 1)[:, None, None]
+    b = torch.arange(-1, size)[None, :, None]
+    return ((c >= a) & (c <= b)).reshape(-1, size)
 
 
-_ROW_MASKS = _row_masks()
+_ROW_MASKS = {IMAGE_SIZE: _row_masks()}
+"""The row-mask tables by image size (made on first use for a size other than 32)."""
 
 
 def grey_to_value(levels: torch.Tensor) -> torch.Tensor:
@@ -479,58 +488,61 @@ def grey_to_value(levels: torch.Tensor) -> torch.Tensor:
     return (levels.float() / 255.0) * 2.0 - 1.0
 
 
-def _rasterise(scene: dict) -> torch.Tensor:
+def _rasterise(scene: dict, size: int = IMAGE_SIZE) -> torch.Tensor:
     """step 8 of the module docstring: fill the background, then draw each object in order as a filled
     polygon without anti-aliasing, a later object covering an earlier one. A pixel is covered
     iff its centre lies in the closed polygon (see the module docstring for pygame's rule): per
     row, the columns c with lo ≤ c + ½ ≤ hi, i.e. ⌈lo − ½⌉ ≤ c ≤ ⌊hi − ½⌋, read from a table of
-    row masks. Returns pixel values float32 [n, 32, 32] already mapped to [−1, 1] (step 9)."""
+    row masks. Returns pixel values float32 [n, size, size] already mapped to [−1, 1] (step 9)."""
     types, verts = scene["types"], scene["vertices"]
     n, dev = types.shape[0], types.device
     flat_types = types.reshape(-1)
     flat_verts = verts.reshape(-1, MAX_VERTICES, 2)
-    lo = torch.full((n * MAX_OBJECTS, IMAGE_SIZE), float("inf"), device=dev)
-    hi = torch.full((n * MAX_OBJECTS, IMAGE_SIZE), float("-inf"), device=dev)
+    lo = torch.full((n * MAX_OBJECTS, size), float("inf"), device=dev)
+    hi = torch.full((n * MAX_OBJECTS, size), float("-inf"), device=dev)
     for t, m in enumerate(N_VERTICES):
         idx = torch.nonzero(flat_types == t).squeeze(1)
         if idx.numel() == 0:
             continue
-        l, h = _row_intervals(flat_verts[idx, :m])
+        l, h = _row_intervals(flat_verts[idx, :m], size)
         lo[idx] = l
         hi[idx] = h
-    first = torch.ceil(lo - 0.5).clamp_(0, IMAGE_SIZE).long()
-    last = torch.floor(hi - 0.5).clamp_(-1, IMAGE_SIZE - 1).long()
-    key = (first * (IMAGE_SIZE + 1) + last + 1).view(n, MAX_OBJECTS, IMAGE_SIZE)
-    table = _ROW_MASKS.to(dev)
-    img = grey_to_value(scene["background"])[:, None, None].expand(n, IMAGE_SIZE, IMAGE_SIZE)
+    first = torch.ceil(lo - 0.5).clamp_(0, size).long()
+    last = torch.floor(hi - 0.5).clamp_(-1, size - 1).long()
+    key = (first * (size + 1) + last + 1).view(n, MAX_OBJECTS, size)
+    if size not in _ROW_MASKS:
+        _ROW_MASKS[size] = _row_masks(size)
+    table = _ROW_MASKS[size].to(dev)
+    img = grey_to_value(scene["background"])[:, None, None].expand(n, size, size)
     obj = grey_to_value(scene["levels"])
     for j in range(MAX_OBJECTS):
-        inside = table.index_select(0, key[:, j].reshape(-1)).view(n, IMAGE_SIZE, IMAGE_SIZE)
+        inside = table.index_select(0, key[:, j].reshape(-1)).view(n, size, size)
         img = torch.where(inside, obj[:, j, None, None], img)
     return img
 
 
 def _generate(n: int, seed: int = 0, device="cpu", *, return_info: bool = False,
-              overlap_max: float = OVERLAP_MAX, max_rejections: int = MAX_REJECTIONS):
+              overlap_max: float = OVERLAP_MAX, max_rejections: int = MAX_REJECTIONS, image_size: int = IMAGE_SIZE):
     """:func:`generate` with the overlap limit and rejection cap exposed (for tests and the
     book's ablations). ``overlap_max < 0`` rejects every second object."""
     n = _check_n(n)
     seed = _check_seed(seed)
     dev = _check_device(device)
+    size = _check_image_size(image_size)
     max_rejections = _check_n(max_rejections)
     if not 1 <= max_rejections <= MAX_REJECTIONS:
         raise ValueError(f"max_rejections must be in 1..{MAX_REJECTIONS}, got {max_rejections}")
     g = _make_generator(seed, dev)
     u = torch.rand(n, _N_UNIFORMS, generator=g, device=dev, dtype=torch.float64)
-    scene = _draw_scene(u, overlap_max=float(overlap_max), max_rejections=max_rejections)
-    x = _rasterise(scene).reshape(n, INPUT_DIM)  # step 9: flattened row by row
+    scene = _draw_scene(u, overlap_max=float(overlap_max), max_rejections=max_rejections, size=size)
+    x = _rasterise(scene, size).reshape(n, size * size)  # step 9: flattened row by row
     y = scene["labels"]
     if return_info:
         return x, y, scene
     return x, y
 
 
-def generate(n: int, seed: int = 0, device="cpu", *, return_info: bool = False):
+def generate(n: int, seed: int = 0, device="cpu", *, return_info: bool = False, image_size: int = IMAGE_SIZE):
     """Draw ``n`` Shapeset-3×2 images (steps 1–9 of the module docstring, all of them).
 
     Returns ``(x, y)``: images float32 [n, 1024] in [−1, 1] (grey level/255·2 − 1, flattened row
@@ -550,8 +562,15 @@ def generate(n: int, seed: int = 0, device="cpu", *, return_info: bool = False):
 
     Same ``seed``, ``n`` and device → bit-identical output; on the CPU ``generate(m, seed)`` is
     also the first ``m`` images of ``generate(n, seed)`` (see the module docstring).
+
+    ``image_size`` draws the images at another side (Fig. 1 shows them at 64×64 "for
+    clarity"): scales are fractions of the side and the margin is 1 pixel, as in the original
+    generator's size parameter, so the same seed gives the same scenes (types, rotations,
+    grey levels, relative positions; a rejection can differ, the 1-pixel margin being a
+    smaller share of a larger side) drawn with more pixels. Images are then
+    ``[n, image_size²]``; training uses 32 (the paper's).
     """
-    return _generate(n, seed, device, return_info=return_info)
+    return _generate(n, seed, device, return_info=return_info, image_size=image_size)
 
 
 # --------------------------------------------------------------------------- theory
