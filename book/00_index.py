@@ -63,8 +63,10 @@ pages.glue("index_n_runs", len({(r.experiment, archive.config_key(r.config.to_di
 pages.glue("index_scale_sentence", scorecard.scale_sentence(card))
 pages.glue("index_scorecard_caption", pages.caption(
     f"Each row is computed by one function of `glorot.scorecard` from the archived run that its chapter shows "
-    f"(profile `{profile}`, the chapters' longer runs where archived), never typed and never trained here",
-    "Scale: the profile (×5: the chapter's longer run), the width and updates beside the paper's, the seeds",
+    f"(profile `{profile}`; the chapters' full-width runs, else their longer runs, where archived), never typed and never "
+    "trained here",
+    "Scale: the profile (“full width”: the chapter's run at the paper's 1000 units; ×5: the chapter's longer run), the width "
+    "and updates beside the paper's, the seeds",
     scorecard.provenance_sentence(runs)))
 
 shapeset = runs["shapeset"]

@@ -20,8 +20,9 @@
 # paper proposes for Figure 2 with a measurement of its own.
 #
 # **Parameters.** `profile` is `smoke` (seconds, for tests), `quick` (the default, shown from
-# the results archive: a tenth of the paper's width and a few epochs, minutes on a CPU)
-# or `paper` (width 1000 and the paper's 1.9–2.8M updates; needs a GPU:
+# the results archive: a tenth of the paper's width and a few epochs, minutes on a CPU, and
+# for Figures 3 and 4 also the paper's width, 1000 units, for 5 epochs: about half an hour on
+# one CPU core) or `paper` (width 1000 and the paper's 1.9–2.8M updates; needs a GPU:
 # `python -m glorot run sigmoid_saturation --profile paper --device cuda`, and likewise
 # `activation_saturation`). `activation` and `compare_with` are the two networks of
 # Figures 3 and 4 (the paper: tanh and softsign). `longer_factor` sets the longer runs at the
@@ -42,7 +43,7 @@ longer_factor = 5
 # %% tags=["remove-cell"]
 import pandas as pd
 
-from glorot import experiments, pages, paper, plots_dynamics, shapeset
+from glorot import experiments, pages, paper, plots_dynamics, probes, shapeset
 from glorot.experiments import saturation
 from glorot.train import UPDATES_PER_EPOCH
 from glorot.validation import check_device
@@ -55,6 +56,7 @@ longer_keys = ("updates", "probe_every", "eval_every")  # scaled together, so ea
 sig_longer, skipped = experiments.longer_run(profile, longer_factor, sig_cfg, longer_keys)
 sat_longer, _ = experiments.longer_run(profile, longer_factor, sat_cfg, longer_keys)
 at_paper_scale = profile == "paper"  # the paper's width and number of updates
+full_width = saturation.FULL_WIDTH_CPU if profile == "quick" else None  # Figs. 3-4 at width 1000 on this CPU
 
 PAPER_SIG = "paper: width 1000, ~140 epochs (2.8M updates), learning rate chosen on validation (not given)"
 PAPER_SAT = "paper: width 1000, ~95 epochs (1.9M updates), learning rates chosen on validation (not given)"
@@ -79,6 +81,18 @@ pages.glue_all(sig_width=sig_cfg["width"], sig_updates=sig_cfg["updates"], sig_e
 pages.glue_all(profile_name=f"`{profile}`", sig_depths=pages.and_list(sig_cfg["depths"]),
                sig_lrs=pages.and_list(sig_cfg["learning_rates"], "{:g}"), sat_lrs=pages.and_list(sat_cfg["learning_rates"], "{:g}"),
                activation_name=activation, compare_name=compare_with)
+if full_width is not None:
+    fw_cfg = experiments.config("activation_saturation", profile, activations=[activation, compare_with], seed=seed, **full_width)
+    pages.glue("fw_sentence", (
+        f"Figures 3 and 4 are shown first at the paper's width: {fw_cfg['width']:,} units per layer, "
+        f"{fw_cfg['updates']:,} updates ({fw_cfg['updates'] / UPDATES_PER_EPOCH:g} epochs), learning rates "
+        f"{pages.and_list(fw_cfg['learning_rates'], '{:g}')} (the profile's; `saturation.FULL_WIDTH_CPU`), about half an hour "
+        f"on one CPU core (the wall time is under each figure); then at the profile's width beside it."))
+else:
+    pages.glue("fw_sentence", "")
+
+# %% tags=["remove-cell"]
+pages.glue("sat_eps_pct", 100 * probes.SATURATION_DERIVATIVE)
 
 # %% [markdown]
 # At the {glue:md}`profile_name` profile the sigmoid networks of Figure 2 have
@@ -87,7 +101,7 @@ pages.glue_all(profile_name=f"`{profile}`", sig_depths=pages.and_list(sig_cfg["d
 # rates {glue:md}`sig_lrs`; the {glue:md}`activation_name` and {glue:md}`compare_name` networks
 # of Figures 3 and 4 have {glue:text}`sat_depth:d` hidden layers of
 # {glue:text}`sat_width:,d` units and train for {glue:text}`sat_updates:,d` updates
-# ({glue:text}`sat_epochs:g` epochs) at learning rates {glue:md}`sat_lrs`.
+# ({glue:text}`sat_epochs:g` epochs) at learning rates {glue:md}`sat_lrs`. {glue:md}`fw_sentence`
 #
 # ## Watching a network learn
 #
@@ -99,8 +113,12 @@ pages.glue_all(profile_name=f"`{profile}`", sig_depths=pages.and_list(sig_cfg["d
 # with `glorot.train.train` (plain SGD, batches of 10, fresh Shapeset examples at every
 # update, as in §2) and, every `probe_every` updates, hand the network to a probe that reads
 # it on {glue:text}`n_probe:d` fixed held-out test examples (the paper's 300): per hidden layer the mean, standard deviation and
-# 2nd/98th percentiles of the activations, the share of saturated units (within 1% of either
-# end of the activation's range), and, at a few times, histograms. The probe only reads the
+# 2nd/98th percentiles of the activations, the share of saturated units, and, at a few times,
+# histograms. A unit counts as saturated when its derivative $f'(s)$ is below
+# {glue:text}`sat_eps_pct:g`% of its largest value: for tanh, $f' = 1 - z^2 < 0.04$ is
+# $|z| > 0.98$; for softsign, $f' = (1 - |z|)^2 < 0.04$ is $|z| > 0.8$, that is $|s| > 4$; for
+# the sigmoid ($f'$ at most ¼) $z < 0.0102$ or $z > 0.9898$. It is one measure of what
+# saturation costs, a small gradient, for every activation, so tanh and softsign compare. The probe only reads the
 # network and draws no random numbers; the tests check that a run with every probe ends
 # with bit-identical weights to a run without any.
 #
@@ -391,7 +409,14 @@ pages.glue_all(terms_bias_half="is" if bias_share > 0.5 else "is not", terms_ima
 # %% tags=["hide-input"]
 sat = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                       activations=[activation, compare_with], seed=seed)
-pages.glue("fig3", plots_dynamics.fig3_percentiles(sat["stats"], saturation=True))
+sat_full = None
+if full_width is not None:  # the paper's width on this CPU (quick profile only)
+    sat_full = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                               activations=[activation, compare_with], seed=seed, **full_width)
+main = sat_full if sat_full is not None else sat
+pages.glue("fig3", plots_dynamics.fig3_percentiles(main["stats"], saturation=True))
+if sat_full is not None:
+    pages.glue("fig3_narrow", plots_dynamics.fig3_percentiles(sat["stats"], saturation=True))
 
 # %% tags=["remove-cell"]
 PAPER_FIG3_LAYER4_EPOCH = 60  # tanh's layer-4 98th percentile reaches about 0.95 (read off the paper's Fig. 3)
@@ -419,8 +444,9 @@ def pcts(values):
     return ", ".join(f"{100 * v:.0f}%" for v in values)
 
 
-def fig3_verdict(o, epochs):
+def fig3_verdict(o, result):
     """The verdict on Fig. 3: does tanh saturate layer after layer from layer 1, and softsign less?"""
+    epochs = result.config["updates"] / UPDATES_PER_EPOCH
     p95 = o["p95"].pivot(index="layer", columns="activation", values="update")
     final = o["share"].pivot(index="layer", columns="activation", values="final")
     crossed = p95[activation].dropna()
@@ -433,47 +459,82 @@ def fig3_verdict(o, epochs):
                 + ("not in order from layer 1" if k >= 2 else "too few to show an order"))
     less_text = (f"{compare_with}'s layers end with at most {100 * final[compare_with].max():.0f}% saturated units "
                  f"against {100 * final[activation].max():.0f}% for {activation}")
+    paper_scale = result.profile == "paper"
     if ordered and less:
         l4 = p95[activation].get(4)
-        if at_paper_scale and pd.notna(l4) and 0.5 <= l4 / UPDATES_PER_EPOCH / PAPER_FIG3_LAYER4_EPOCH <= 2:
+        if paper_scale and pd.notna(l4) and 0.5 <= l4 / UPDATES_PER_EPOCH / PAPER_FIG3_LAYER4_EPOCH <= 2:
             return pages.verdict("agrees", f"{seq_text}, and {less_text}, as in the paper")
         return pages.verdict("partly", f"{seq_text}, and {less_text}, as in the paper, but within {epochs:g} epochs at width "
-                       f"{sat.config['width']}, where the paper's layer 4 takes about {PAPER_FIG3_LAYER4_EPOCH} epochs "
-                       "at width 1000")
-    if not at_paper_scale and k < 2:
+                             f"{result.config['width']:,}, where the paper's layer 4 takes about {PAPER_FIG3_LAYER4_EPOCH} epochs "
+                             "at width 1,000")
+    if not paper_scale and k < 2:
         return pages.verdict("not yet at paper scale", f"{seq_text} within the run's {epochs:g} epochs; {less_text}")
+    if not paper_scale and ordered:
+        return pages.verdict("partly", f"{seq_text} within the run's {epochs:g} epochs, but {less_text}")
     return pages.verdict("differs", f"{seq_text}; {less_text}" + ("" if less else f", so {compare_with} does not saturate less"))
 
 
-def order_table(o):
-    """The first update at which each layer passes each level, one row per network and layer; '—' where it does not."""
+def order_table(runs):
+    """The first update at which each layer passes each level, one row per run, network and layer; '—' where it does not."""
     upd = lambda u: "—" if pd.isna(u) else f"{u:,.0f}"
     rows = []
-    for a in (activation, compare_with):
-        share, p95, p99 = (o[k][o[k]["activation"] == a].set_index("layer") for k in ("share", "p95", "p99"))
-        for layer in share.index:
-            rows.append({"network": a, "layer": int(layer), "saturated share > 0.5": upd(share.loc[layer, "update"]),
-                         "98th percentile > 0.95": upd(p95.loc[layer, "update"]),
-                         "98th percentile > 0.99": upd(p99.loc[layer, "update"]),
-                         "saturated at the end": f"{100 * share.loc[layer, 'final']:.1f}%"})
+    for width, o in runs.items():
+        for a in (activation, compare_with):
+            share, p95, p99 = (o[k][o[k]["activation"] == a].set_index("layer") for k in ("share", "p95", "p99"))
+            for layer in share.index:
+                rows.append({"width": f"{width:,}", "network": a, "layer": int(layer),
+                             "saturated share > 0.5": upd(share.loc[layer, "update"]),
+                             "98th percentile > 0.95": upd(p95.loc[layer, "update"]),
+                             "98th percentile > 0.99": upd(p99.loc[layer, "update"]),
+                             "saturated at the end": f"{100 * share.loc[layer, 'final']:.1f}%"})
     return pd.DataFrame(rows)
 
 
-o3 = order_tables(sat["stats"])
-sat_epochs = sat.config["updates"] / UPDATES_PER_EPOCH
-sat_scale = scale_line(sat, PAPER_SAT)
-fig3_v = fig3_verdict(o3, sat_epochs)
+def crossing_text(o_main, o_narrow, w_main, w_narrow):
+    """What changed with width in Fig. 3: each tanh layer's 0.95 crossing and the final saturated shares of both runs."""
+    a = o_main["p95"][o_main["p95"]["activation"] == activation].set_index("layer")["update"]
+    b = o_narrow["p95"][o_narrow["p95"]["activation"] == activation].set_index("layer")["update"]
+    upd = lambda u: "not within the run" if pd.isna(u) else f"{u:,.0f}"
+    per_layer = "; ".join(f"layer {k}: {upd(a[k])} against {upd(b[k])}" for k in a.index if pd.notna(a[k]) or pd.notna(b[k]))
+    fa = o_main["share"].pivot(index="layer", columns="activation", values="final")
+    fb = o_narrow["share"].pivot(index="layer", columns="activation", values="final")
+    return (f"The update at which {activation}'s 98th percentile first passes 0.95, width {w_main:,} against width "
+            f"{w_narrow:,}: {per_layer or 'no layer in either run'}. Saturated units at the end, layers 1–{len(fa)}: "
+            f"{activation} {pcts(fa[activation])} at width {w_main:,} against {pcts(fb[activation])} at width {w_narrow:,}; "
+            f"{compare_with} {pcts(fa[compare_with])} against {pcts(fb[compare_with])}.")
+
+
+o3 = order_tables(main["stats"])
+main_scale = scale_line(main, PAPER_SAT)
+fig3_v = fig3_verdict(o3, main)
 final3 = o3["share"].pivot(index="layer", columns="activation", values="final")
-pages.glue("fig3_caption", pages.caption(sat_scale, fig3_v))
-pages.glue("tbl_fig3_order", order_table(o3))
-pages.glue("tbl_fig3_caption", pages.caption(
-    "First update at which each layer's saturated share (|z| > 0.98) passes one half, and its 98th percentile 0.95 "
-    "and 0.99; “—”: not within the run", sat_scale, fig3_v))
+pages.glue("fig3_caption", pages.caption(main_scale, fig3_v))
 pages.glue_all(fig3_share_act=seq(o3["share"], activation), fig3_p95_act=seq(o3["p95"], activation),
                fig3_p99_act=seq(o3["p99"], activation), fig3_share_cmp=seq(o3["share"], compare_with),
                fig3_p95_cmp=seq(o3["p95"], compare_with), fig3_final_act=pcts(final3[activation]),
-               fig3_final_cmp=pcts(final3[compare_with]))
+               fig3_final_cmp=pcts(final3[compare_with]), fig3_main_width=main.config["width"],
+               fig3_main_updates=main.config["updates"])
 pages.glue("fig3_layers", len(final3))
+runs3 = {main.config["width"]: o3}
+if sat_full is not None:
+    o3n = order_tables(sat["stats"])
+    runs3[sat.config["width"]] = o3n
+    narrow_scale = scale_line(sat, PAPER_SAT)
+    fig3n_v = fig3_verdict(o3n, sat)
+    pages.glue("fig3_narrow_caption", pages.caption(narrow_scale, fig3n_v))
+    pages.glue("fig3_width_change", crossing_text(o3, o3n, main.config["width"], sat.config["width"]))
+    pages.glue("fig3_narrow_intro", (
+        f"The same two networks at the `{profile}` profile's width, {sat.config['width']:,} units, for "
+        f"{sat.config['updates']:,} updates, are in the figure below the main one."))
+else:
+    pages.glue("fig3_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
+    pages.glue("fig3_narrow_caption", "")
+    pages.glue("fig3_width_change", "")
+    pages.glue("fig3_narrow_intro", "")
+pages.glue("tbl_fig3_order", order_table(runs3))
+pages.glue("tbl_fig3_caption", pages.caption(
+    f"First update at which each layer's saturated share (f′(s) below {100 * probes.SATURATION_DERIVATIVE:g}% of its peak) "
+    "passes one half, and its 98th percentile 0.95 and 0.99; “—”: not within the run", main_scale, fig3_v))
 
 # %% [markdown]
 # ```{glue:figure} fig3
@@ -481,19 +542,29 @@ pages.glue("fig3_layers", len(final3))
 # :figwidth: 100%
 #
 # Left: 98th and 2nd percentiles (markers) and ±1 standard deviation (lines) of each hidden
-# layer's activations on {glue:text}`n_probe:d` test examples during training; right: the share of saturated
-# units (|z| > 0.98) per layer; {glue:md}`activation_name` on top, {glue:md}`compare_name`
-# below (paper: Fig. 3, tanh on top, softsign below). {glue:md}`fig3_caption`
+# layer's activations on {glue:text}`n_probe:d` test examples during training, at width
+# {glue:text}`fig3_main_width:,d`; right: the share of saturated units (derivative below 4% of
+# its peak) per layer; {glue:md}`activation_name` on top, {glue:md}`compare_name` below (paper:
+# Fig. 3, tanh on top, softsign below). {glue:md}`fig3_caption`
+# ```
+#
+# ```{glue:figure} fig3_narrow
+# :name: fig-tanh-softsign-percentiles-narrow
+# :figwidth: 100%
+#
+# As {numref}`fig-tanh-softsign-percentiles`, for the narrower networks of the profile (paper:
+# Fig. 3). {glue:md}`fig3_narrow_caption`
 # ```
 #
 # In {numref}`fig-tanh-softsign-percentiles`, {glue:md}`activation_name`: the share of saturated
-# units (|z| > 0.98) first exceeds one half for {glue:md}`fig3_share_act`; the 98th percentile
-# first exceeds 0.95 for {glue:md}`fig3_p95_act`, and 0.99 for {glue:md}`fig3_p99_act`. Paper:
+# units first exceeds one half for {glue:md}`fig3_share_act`; the 98th percentile first
+# exceeds 0.95 for {glue:md}`fig3_p95_act`, and 0.99 for {glue:md}`fig3_p99_act`. Paper:
 # "starting with layer 1 and propagating up in the network". {glue:md}`compare_name`:
 # saturated share above one half for {glue:md}`fig3_share_cmp`; 98th percentile above 0.95
 # for {glue:md}`fig3_p95_cmp`. At the end its layers have {glue:md}`fig3_final_cmp` saturated
 # units (layers 1–{glue:text}`fig3_layers:d`), against {glue:md}`fig3_final_act` for
 # {glue:md}`activation_name`. Paper: the softsign's layers "saturate less and do so together".
+# {glue:md}`fig3_narrow_intro` {glue:md}`fig3_width_change`
 # {numref}`tbl-tanh-softsign-order` gathers the crossing times.
 #
 # :::{table} When each layer saturates, both networks. {glue:md}`tbl_fig3_caption`
@@ -518,11 +589,13 @@ pages.glue("fig3_layers", len(final3))
 # (0.6,0.8)" and a layer 5 peaked at 0.
 
 # %% tags=["hide-input"]
-hist = sat["hist"]
+hist = main["hist"]
 pages.glue("fig4", plots_dynamics.fig4_histograms(hist, order=(activation, compare_with)))
+if sat_full is not None:
+    pages.glue("fig4_narrow", plots_dynamics.fig4_histograms(sat["hist"], order=(activation, compare_with)))
 
 # %% tags=["remove-cell"]
-def fig4_verdict(m, top):
+def fig4_verdict(m, top, result):
     """The verdict on Fig. 4 from the histogram modes: tanh's ends, softsign's knees, softsign's top layer at 0."""
     a, c = m.loc[activation], m.loc[compare_with]
     ends = a.loc[1, "share_at_ends"] > 0.5 and bool((a["share_at_ends"] > c["share_at_ends"]).all())
@@ -537,22 +610,45 @@ def fig4_verdict(m, top):
         return pages.verdict("agrees", "; ".join(parts) + ", as in the paper")
     if ends or knee:  # (a top layer near 0 alone says nothing: it is there at initialization too)
         return pages.verdict("partly", "; ".join(parts) + " (the paper: layers 1–4 at the knees, around ±0.6–0.8, and layer 5 at 0)")
-    return pages.verdict("differs" if at_paper_scale else "not yet at paper scale", "; ".join(parts))
+    return pages.verdict("differs" if result.profile == "paper" else "not yet at paper scale", "; ".join(parts))
 
 
-last = hist[hist["update"] == hist["update"].max()]
-modes = saturation.histogram_modes(last)
+def end_modes(h):
+    last = h[h["update"] == h["update"].max()]
+    return saturation.histogram_modes(last)
+
+
+modes = end_modes(hist)
 m4 = modes.set_index(["activation", "layer"])
 top = int(modes["layer"].max())
-fig4_v = fig4_verdict(m4, top)
-pages.glue("fig4_caption", pages.caption(sat_scale, fig4_v))
-modes_tbl = modes.rename(columns={"mode_neg": "mode < 0", "mode_pos": "mode > 0", "peak_at": "highest bin",
-                                  "share_at_ends": "share in ±[0.95, 1]", "share_near_zero": "share in (−0.2, 0.2)"})
+fig4_v = fig4_verdict(m4, top, main)
+pages.glue("fig4_caption", pages.caption(main_scale, fig4_v))
+tables4 = [modes.assign(width=f"{main.config['width']:,}")]
+if sat_full is not None:
+    modes_n = end_modes(sat["hist"])
+    fig4n_v = fig4_verdict(modes_n.set_index(["activation", "layer"]), top, sat)
+    pages.glue("fig4_narrow_caption", pages.caption(narrow_scale, fig4n_v))
+    tables4.append(modes_n.assign(width=f"{sat.config['width']:,}"))
+    mn = modes_n.set_index(["activation", "layer"])
+    pages.glue("fig4_width_change", (
+        f"At the profile's width, {sat.config['width']:,}, {activation}'s layer 1 has "
+        f"{100 * mn.loc[(activation, 1), 'share_at_ends']:.0f}% of its values in the end bins (width {main.config['width']:,}: "
+        f"{100 * m4.loc[(activation, 1), 'share_at_ends']:.0f}%), and {compare_with}'s layer 1 peaks at "
+        f"{mn.loc[(compare_with, 1), 'mode_neg']:+.2f} / {mn.loc[(compare_with, 1), 'mode_pos']:+.2f} "
+        f"(width {main.config['width']:,}: {m4.loc[(compare_with, 1), 'mode_neg']:+.2f} / "
+        f"{m4.loc[(compare_with, 1), 'mode_pos']:+.2f})."))
+else:
+    pages.glue("fig4_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
+    pages.glue("fig4_narrow_caption", "")
+    pages.glue("fig4_width_change", "")
+modes_tbl = pd.concat(tables4, ignore_index=True)[["width", *modes.columns]].rename(columns={
+    "mode_neg": "mode < 0", "mode_pos": "mode > 0", "peak_at": "highest bin",
+    "share_at_ends": "share in ±[0.95, 1]", "share_near_zero": "share in (−0.2, 0.2)"})
 pages.glue("tbl_fig4_modes", modes_tbl, floatfmt=".3f")
 pages.glue("tbl_fig4_caption", pages.caption(
-    "Per network and layer, the histogram's peak on each side of 0 away from the ends (|z| < 0.95), its highest bin, "
-    "and the share of values in the end bins and near 0", sat_scale, fig4_v))
-pages.glue_all(fig4_updates=int(hist["update"].max()), fig4_bin=float(hist["center"].diff().abs().min()))
+    "Per run, network and layer, the histogram's peak on each side of 0 away from the ends (|z| < 0.95), its highest bin, "
+    "and the share of values in the end bins and near 0", main_scale, fig4_v))
+pages.glue_all(fig4_updates=int(hist["update"].max()), fig4_bins=int(main.config["hist_bins"]))
 for k in range(1, top + 1):
     for a, tag in ((activation, "act"), (compare_with, "cmp")):
         pages.glue(f"fig4_{tag}_ends{k}", 100 * m4.loc[(a, k), "share_at_ends"])
@@ -566,8 +662,17 @@ pages.glue("fig4_cmp_zero_top", 100 * m4.loc[(compare_with, top), "share_near_ze
 # :figwidth: 100%
 #
 # Normalized histograms of each hidden layer's activation values at the end of training,
-# over units and {glue:text}`n_probe:d` test examples; {glue:md}`activation_name` on top, {glue:md}`compare_name`
+# over units and {glue:text}`n_probe:d` test examples, at width
+# {glue:text}`fig3_main_width:,d`; {glue:md}`activation_name` on top, {glue:md}`compare_name`
 # below (paper: Fig. 4). {glue:md}`fig4_caption`
+# ```
+#
+# ```{glue:figure} fig4_narrow
+# :name: fig-tanh-softsign-histograms-narrow
+# :figwidth: 100%
+#
+# As {numref}`fig-tanh-softsign-histograms`, for the narrower networks of the profile (paper:
+# Fig. 4). {glue:md}`fig4_narrow_caption`
 # ```
 #
 # {numref}`fig-tanh-softsign-histograms` is taken after {glue:text}`fig4_updates:,d` updates.
@@ -583,9 +688,10 @@ pages.glue("fig4_cmp_zero_top", 100 * m4.loc[(compare_with, top), "share_near_ze
 # {glue:text}`fig4_act_ends5:.0f`% for layers 1–5, against {glue:text}`fig4_cmp_ends1:.0f`%,
 # {glue:text}`fig4_cmp_ends2:.0f`%, {glue:text}`fig4_cmp_ends3:.0f`%,
 # {glue:text}`fig4_cmp_ends4:.0f`% and {glue:text}`fig4_cmp_ends5:.0f`% for
-# {glue:md}`compare_name` (paper: tanh's lower layers heavily saturated). The bins are
-# {glue:text}`fig4_bin:.2f` wide; the paper's bins are not given. {numref}`tbl-tanh-softsign-modes`
-# has every layer.
+# {glue:md}`compare_name` (paper: tanh's lower layers heavily saturated).
+# {glue:md}`fig4_width_change` Each layer's histogram has {glue:text}`fig4_bins:d` bins over
+# its own range; the paper's bins are not given. {numref}`tbl-tanh-softsign-modes` has every
+# layer of both runs.
 #
 # :::{table} Where the end-of-training histograms peak. {glue:md}`tbl_fig4_caption`
 # :name: tbl-tanh-softsign-modes
@@ -638,7 +744,7 @@ else:
                                                  "longer run", sig_long_scale, fig2_long_v))
     o3l = order_tables(sat_long["stats"])
     sat_long_scale = scale_line(sat_long, PAPER_SAT)
-    fig3_long_v = fig3_verdict(o3l, sat_long.config["updates"] / UPDATES_PER_EPOCH)
+    fig3_long_v = fig3_verdict(o3l, sat_long)
     pages.glue("fig3_long_caption", pages.caption(sat_long_scale, fig3_long_v))
     final3l = o3l["share"].pivot(index="layer", columns="activation", values="final")
     pages.glue("long_status", f"The longer runs ({sig_long.source}; the scale of each is under its figure):")
@@ -701,7 +807,9 @@ else:
 # * **Scale.** At the {glue:md}`profile_name` profile the networks are
 #   {glue:text}`sig_width:,d` units wide instead of 1000, and train for
 #   {glue:text}`sig_updates:,d` and {glue:text}`sat_updates:,d` updates instead of 2.8 and 1.9
-#   million (the scale line under each figure gives the exact budget). The events happen
+#   million (the scale line under each figure gives the exact budget). Figures 3 and 4 are
+#   also shown at the paper's width, for a few epochs: what happens early (the first layers
+#   saturating) is at its scale, what the paper sees after epoch 5 is not. The events happen
 #   within our shorter runs partly because our learning rates are large for the width (the
 #   paper chose its rates on validation error after 5M updates and does not report them);
 #   their timing in epochs is therefore not comparable to the paper's, only their order and
@@ -711,7 +819,7 @@ else:
 # * **One seed.** Each curve is one network. The epoch at which the depth-4 sigmoid network
 #   escapes depends on the seed and the learning rate; re-run with `-p seed 1` to see another.
 # * **Percentiles and saturation.** The paper's lower percentile is not stated (we draw the
-#   2nd); "saturated" (|z| within 1% of the range's ends) is our definition, added to make the
-#   order of Figure 3 a number.
+#   2nd); "saturated" (the derivative below {glue:text}`sat_eps_pct:g`% of its peak) is our
+#   definition, added to make the order of Figure 3 a number; the paper gives none.
 # * The Shapeset images come from our re-implementation of the generator
 #   (see {doc}`01_setting`).

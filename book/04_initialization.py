@@ -305,9 +305,12 @@ pages.glue("nvar_caption", pages.caption(
 # normalized (bottom) initialization. The paper does not state on how many examples; we use
 # the same fixed set of held-out examples as the paper's monitoring (§3), the
 # back-propagated gradients of each example's own cost, and the weight gradients of the mean
-# cost of minibatches of `weight_grad_batch_size` examples (what one SGD step applies). Every
-# layer of one panel shares one set of bins, so peak heights compare across layers; they
-# depend on the bin width, which the paper does not give, so compare shapes and ranges first.
+# cost of minibatches of `weight_grad_batch_size` examples (what one SGD step applies). Each
+# layer of each panel gets its own range (the central 99.9% of its own values) and the same
+# number of bins over it, so a layer ten times narrower than its neighbours (standard layer 1
+# of Fig. 7) has as many bins across its spread as they do, and peak heights compare across
+# layers. Peaks still depend on the bins per spread, which the paper does not give, so
+# compare shapes and ranges first.
 # The probe is one function of the package, and the experiment calls it once per network:
 #
 # ```{literalinclude} ../src/glorot/experiments/initialization.py
@@ -325,7 +328,7 @@ hist, stats = init_result["hist"], init_result["stats"]
 summary = probes.histogram_summary(hist, stats)
 depth, width = init_cfg["depth"], init_cfg["width"]
 init_scale = (f"Scale: {init_result.scale()}; ours: {depth} × {width:,} {activation}, {init_cfg['n_examples']:,} {dataset} "
-              f"test examples, {init_cfg['bins']} bins per panel; paper: 5 × 1,000 tanh, Shapeset, sample size and bins not stated")
+              f"test examples, {init_cfg['bins']} bins per layer over its own range; paper: 5 × 1,000 tanh, Shapeset, sample size and bins not stated")
 pages.glue_all(n_examples=init_cfg["n_examples"], wg_batches=init_cfg["weight_grad_batches"],
                wg_batch_size=init_cfg["weight_grad_batch_size"], n_bins=init_cfg["bins"], depth=depth)
 
@@ -373,7 +376,8 @@ pages.glue_all(f6_std_peak1=float(s6["peak_density"].iloc[0]), f6_std_peak_top=f
                f6_norm_peak1=float(n6["peak_density"].iloc[0]), f6_norm_peak_top=float(n6["peak_density"].iloc[-1]),
                f6_norm_std1=float(n6["std"].iloc[0]), f6_norm_std_top=float(n6["std"].iloc[-1]),
                f6_norm_ratio=fig6_norm_ratio, f6_std_ratio=fig6_std_ratio,
-               f6_bin=float(s6["bin_width"].iloc[0]))
+               f6_bin_lo=float(s6["bin_width"].min()), f6_bin_lo_layer=int(s6["bin_width"].idxmin()),
+               f6_bin_hi=float(max(s6["bin_width"].max(), n6["bin_width"].max())))
 if fig6_std_rises and fig6_norm_ratio < 1.2:
     f6_kind, f6_norm = "agrees", "with the normalized one the peaks stay within a factor " f"{fig6_norm_ratio:.2f} of each other"
 elif fig6_std_rises and fig6_norm_ratio < fig6_std_ratio / 2:
@@ -397,7 +401,7 @@ else:
            else "not flat; the next section compares it with the equations.")))
 pages.glue("fig6_caption", pages.caption(init_scale, f6_verdict))
 pages.glue("fig6_table", peak_table(p6, 3))
-pages.glue("fig6_table_caption", pages.caption(f"Bin width {s6['bin_width'].iloc[0]:.3g}", init_scale))
+pages.glue("fig6_table_caption", pages.caption(f"Bins: {init_cfg['bins']} per layer over its own range", init_scale, f6_verdict))
 
 
 # %% tags=["remove-cell"]
@@ -419,8 +423,10 @@ pages.glue("fig6", plots.layer_histograms(hist, "activation", f"{activation} act
 # {glue:text}`depth:d` (paper: about 14 at layer 5), as the std falls from
 # {glue:text}`f6_std_std1:.3f` to {glue:text}`f6_std_std_top:.3f` (×1/3 in variance per layer,
 # eq. 15). The paper's normalized panel has all layers alike (peak about 1.3).
-# {glue:md}`f6_norm_sentence` The bins are {glue:text}`f6_bin:.3f` wide; the paper's are not given, so absolute
-# peak heights compare only roughly ({numref}`tbl-init-fig6`).
+# {glue:md}`f6_norm_sentence` The bins of each layer span its own range (from
+# {glue:text}`f6_bin_lo:.4f` wide at layer {glue:text}`f6_bin_lo_layer:d` of the standard panel
+# to {glue:text}`f6_bin_hi:.3f`); the paper's are not given, so absolute peak heights compare
+# only roughly ({numref}`tbl-init-fig6`).
 #
 # :::{table} The histograms of {numref}`fig-init-fig6` in numbers: per layer and initialization, peak density, std and 2nd–98th percentiles of the activations. {glue:md}`fig6_table_caption`
 # :name: tbl-init-fig6
@@ -448,7 +454,8 @@ pages.glue_all(f7_std_std1=float(s7["std"].iloc[0]), f7_std_std_top=float(s7["st
                f7_std_p2=float(s7["p2"].iloc[0]), f7_std_p98=float(s7["p98"].iloc[0]),
                f7_norm_p2=float(n7["p2"].iloc[0]), f7_norm_p98=float(n7["p98"].iloc[0]),
                f7_std_range=max(abs(lo7_s), hi7_s), f7_norm_range=max(abs(lo7_n), hi7_n),
-               f7_std_bin=float(s7["bin_width"].iloc[0]), f7_std_std1_bins=float(s7["std"].iloc[0] / s7["bin_width"].iloc[0]))
+               f7_std_bin=float(s7["bin_width"].iloc[0]), f7_std_std1_bins=float(s7["std"].iloc[0] / s7["bin_width"].iloc[0]),
+               f7_std_top_bins=float(s7["std"].iloc[-1] / s7["bin_width"].iloc[-1]))
 f7_std = (f"with the standard initialization the 0-peak {'falls with every layer' if fig7_std_falls else 'does not fall with every layer'}, "
           f"{s7['peak_density'].iloc[0]:.0f} → {s7['peak_density'].iloc[-1]:.0f} (paper: layer 1 about 85): the gradients shrink toward the input")
 if fig7_std_falls and fig7_norm_ratio < 1.2:
@@ -472,7 +479,7 @@ else:
         + (", so the gradients still shrink toward the input, more gently." if shrink else ".")))
 pages.glue("fig7_caption", pages.caption(init_scale, f7_verdict))
 pages.glue("fig7_table", peak_table(p7, 3))
-pages.glue("fig7_table_caption", pages.caption(f"Bin width {s7['bin_width'].iloc[0]:.2g} (standard), {n7['bin_width'].iloc[0]:.2g} (normalized).", init_scale))
+pages.glue("fig7_table_caption", pages.caption(f"Bins: {init_cfg['bins']} per layer over its own range", init_scale, f7_verdict))
 
 
 # %% tags=["remove-cell"]
@@ -499,8 +506,9 @@ pages.glue("fig7", plots.layer_histograms(hist, "backprop_grad", "back-propagate
 # are {glue:text}`f7_std_p2:.4f` … {glue:text}`f7_std_p98:.4f` (standard) and
 # {glue:text}`f7_norm_p2:.3f` … {glue:text}`f7_norm_p98:.3f` (normalized), and our histograms
 # span ±{glue:text}`f7_std_range:.3f` and ±{glue:text}`f7_norm_range:.3f`. Standard layer 1's
-# std is {glue:text}`f7_std_std1_bins:.1f` bins of {glue:text}`f7_std_bin:.4f` wide, so its
-# peak height depends on the binning.
+# histogram has bins {glue:text}`f7_std_bin:.5f` wide, {glue:text}`f7_std_std1_bins:.0f` to one
+# std (layer {glue:text}`depth:d`: {glue:text}`f7_std_top_bins:.0f`), so its narrow peak is
+# resolved rather than one bin wide.
 #
 # :::{table} The histograms of {numref}`fig-init-fig7` in numbers: per layer and initialization, peak density, std and 2nd–98th percentiles of ∂Cost/∂s. {glue:md}`fig7_table_caption`
 # :name: tbl-init-fig7
@@ -674,7 +682,7 @@ pages.glue("differs_narrow", (
 pages.glue("fig8_table", peak_table(p8, 2))
 pages.glue("fig8_table_caption", pages.caption(
     f"Gradients of the mean cost of {init_cfg['weight_grad_batches']} minibatches of {init_cfg['weight_grad_batch_size']} examples",
-    init_scale))
+    init_scale, f8_verdict))
 
 
 # %% tags=["remove-cell"]
@@ -805,9 +813,9 @@ pages.glue("fig_jac", plots.jacobian_singular_values(jac, PAPER_JAC))
 #
 # * The paper does not give its sample sizes or bins for Figs. 6–8; we use
 #   {glue:text}`n_examples:d` held-out examples, {glue:text}`wg_batches:d` minibatches of
-#   {glue:text}`wg_batch_size:d` for the weight gradients, and {glue:text}`n_bins:d` shared
-#   bins per panel. Peak *heights* therefore compare only roughly; signs, orderings and ranges
-#   compare directly.
+#   {glue:text}`wg_batch_size:d` for the weight gradients, and {glue:text}`n_bins:d` bins
+#   per layer over its own range. Peak *heights* therefore compare only roughly; signs,
+#   orderings and ranges compare directly.
 # * {glue:md}`differs_alike` ({numref}`tbl-init-eqs-with-f`).
 # * {glue:md}`differs_narrow`
 # * The paper reports a single average singular value per initialization; we show it per

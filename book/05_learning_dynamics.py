@@ -30,7 +30,8 @@
 # activations (Figure 10).
 #
 # **Parameters.** `profile` is `smoke` (seconds, for tests), `quick` (the default, shown from
-# the results archive; width 100, tens of thousands of updates) or `paper` (width 1000 and
+# the results archive; width 100, tens of thousands of updates, and the paper's width, 1000
+# units, for 5 epochs: about half an hour on one CPU core) or `paper` (width 1000 and
 # 1.9M updates; needs a GPU: `python -m glorot run gradient_dynamics --profile paper --device
 # cuda`). `activation` is the hidden units' non-linearity (the paper: tanh). `longer_factor`
 # sets the longer run at the end (that many times the profile's updates; 1 for none).
@@ -61,6 +62,7 @@ soft_cfg = experiments.config("activation_saturation", profile, seed=seed)
 device = check_device(device)
 experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 longer, skipped = experiments.longer_run(profile, longer_factor, grad_cfg, ("updates", "probe_every", "eval_every"))
+full_width = gradients.FULL_WIDTH_CPU if profile == "quick" else None  # Figs. 9-10 at width 1000 on this CPU
 paper_cfg = experiments.config("gradient_dynamics", "paper")
 PAPER_WIDTH, PAPER_UPDATES = paper_cfg["width"], paper_cfg["updates"]
 QUICKLY = 5 * UPDATES_PER_EPOCH  # "very quickly": within the first 5 epochs, about 5% of the paper's 95
@@ -70,7 +72,7 @@ pages.glue("setup", f"profile '{profile}': {depth} hidden layers of {grad_cfg['w
                     f"{' and '.join(grad_cfg['inits'])}, {grad_cfg['updates']:,} updates at learning rates "
                     f"{', '.join(f'{lr:g}' for lr in grad_cfg['learning_rates'])}; probed every {grad_cfg['early_probe_every']:,} "
                     f"updates for the first {early:,}, then every {grad_cfg['probe_every']:,}")
-pages.glue_all(depth=depth, quickly_epochs=QUICKLY // UPDATES_PER_EPOCH, early_updates=early, n_probe=grad_cfg["n_probe"])
+pages.glue_all(depth=depth, quickly_epochs=QUICKLY // UPDATES_PER_EPOCH, n_probe=grad_cfg["n_probe"])
 pages.glue("act_name", activation)
 
 
@@ -132,29 +134,29 @@ def spread_table(stats):
     return sp
 
 
-def fig9_verdict(sp, cfg):
+def fig9_summary(result):
+    """Fig. 9's ordering over the probes after initialization, per initialization
+    (gradients.order_summary of gradients.weight_grad_order)."""
+    return gradients.order_summary(gradients.weight_grad_order(result["stats"])).set_index("init")
+
+
+def fig9_verdict(summary, cfg):
     """The paper's Fig. 9: with the standard initialization the layers spread apart, layer 1 widest
     ("top: smaller variance for higher layers"); with the normalized one they stay together."""
-    layers = [c for c in sp.columns if isinstance(c, (int, np.integer))]
-    after = {init: sp.loc[init][sp.loc[init].index > 0] for init in ("standard", "normalized")}
-    s = after["standard"][layers]
-    l1_widest = float((s.idxmax(axis=1) == layers[0]).mean())
-    ordered = float((np.diff(s.to_numpy(), axis=1) < 0).all(axis=1).mean())
-    widest = int(s.idxmax(axis=1).mode().iloc[0])
-    med = {init: float(a["max/min over layers"].median()) for init, a in after.items()}
-    gap = med["standard"] / med["normalized"]
+    s, n = summary.loc["standard"], summary.loc["normalized"]
+    l1_widest, gap = float(s["layer1_widest_share"]), float(s["spread_median"] / n["spread_median"])
     reason = (f"the paper's standard panel is ordered across layers, layer 1 widest; ours, {at_scale(cfg)}, has layer 1 widest "
-              f"{of_probes(100 * l1_widest)} after initialization (most often layer {widest}) and the std falling with every layer "
-              f"{of_probes(100 * ordered)}; the spread across layers (largest over smallest std) has median ×{med['standard']:.2f} "
-              f"with the standard and ×{med['normalized']:.2f} with the normalized initialization")
+              f"{of_probes(100 * l1_widest)} after initialization (most often layer {int(s['most_often_widest'])}) and the std "
+              f"falling with every layer {of_probes(100 * s['ordered_share'])}; the spread across layers (largest over smallest "
+              f"std) has median ×{s['spread_median']:.2f} with the standard and ×{n['spread_median']:.2f} with the normalized "
+              "initialization")
     if l1_widest >= 0.8 and gap > 1.2:
         kind = "agrees"
     elif l1_widest >= 0.5 or gap > 1.2:
         kind = "partly"
     else:
         kind = "not yet at paper scale" if reduced(cfg) else "differs"
-    return verdict(kind, reason, cfg), dict(l1_widest=100 * l1_widest, ordered=100 * ordered, widest=widest,
-                                       med_std=med["standard"], med_norm=med["normalized"])
+    return verdict(kind, reason, cfg)
 
 
 # %% [markdown]
@@ -176,10 +178,17 @@ def fig9_verdict(sp, cfg):
 # ```
 
 # %% tags=["hide-input"]
-res = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
-                      activation=activation, seed=seed)
+res_narrow = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                             activation=activation, seed=seed)
+res_full = None
+if full_width is not None:  # the paper's width on this CPU (quick profile only)
+    res_full = experiments.run("gradient_dynamics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                               activation=activation, seed=seed, **full_width)
+res = res_full if res_full is not None else res_narrow
 
 # %% [markdown]
+# {glue:md}`main_run_sentence`
+#
 # ## "Reversed very quickly": the back-propagated gradients over the first updates
 #
 # At initialization, eq. (15) gives $n\,\mathrm{Var}[W] = 1/3$ with the standard
@@ -202,8 +211,20 @@ res = experiments.run("gradient_dynamics", profile, device=device, use_archive=u
 # "quick".
 
 # %% tags=["remove-cell"]
-stats, curves = res["stats"], res["curves"]
+stats, curves, main_cfg = res["stats"], res["curves"], res.config
+early = main_cfg["early_updates"]
 scale = scale_of(res)
+pages.glue_all(main_width=main_cfg["width"], main_updates=main_cfg["updates"], early_updates=early)
+if res_full is not None:
+    pages.glue("main_run_sentence", (
+        f"The figures below are, first, at the paper's width: {main_cfg['width']:,} units per layer, {main_cfg['updates']:,} "
+        f"updates ({main_cfg['updates'] / UPDATES_PER_EPOCH:g} epochs of 20k) at learning rates "
+        f"{pages.and_list(main_cfg['learning_rates'], '{:g}')} (the profile's; `gradients.FULL_WIDTH_CPU`), probed every "
+        f"{main_cfg['early_probe_every']:,} updates for the first {early:,} and every {main_cfg['probe_every']:,} after, trained "
+        f"on this CPU in {res.provenance.get('wall_time_s', float('nan')) / 60:.0f} minutes; then, beside them, the "
+        f"`{profile}` profile's width-{res_narrow.config['width']:,} run."))
+else:
+    pages.glue("main_run_sentence", f"At the `{profile}` profile the figures below show the profile's run only.")
 ratio = gradients.gradient_ratio(stats)
 rev = gradients.reversal_update(ratio)
 r = rev.set_index("init")
@@ -219,7 +240,7 @@ pages.glue("rev_learn_when", when(learn_u))
 for key in ("flat", "reversed", "first_above_top"):
     for init in ("standard", "normalized"):
         pages.glue(f"rev_{key}_{init}", when(r.loc[init, f"{key}_update"]))
-rev_verdict = reversal_verdict(r.loc["standard"], res.config)
+rev_verdict = reversal_verdict(r.loc["standard"], main_cfg)
 init_ok = 2 < r.loc["standard", "factor_at_0"] < 4.5 and r.loc["normalized", "factor_at_0"] < 1.5
 bp_verdict = (rev_verdict if init_ok else verdict(
     "differs", f"at initialization the growth per layer is ×{r.loc['standard', 'factor_at_0']:.2f} (standard) and "
@@ -233,11 +254,12 @@ factor_tbl = pd.DataFrame({"update": [f"{u:,.0f}" for u in factor_tbl.index],
                               for col, what in (("factor_per_layer", "growth per layer"), ("ratio_first_to_top", "layer 1 / top"))
                               for init in ("standard", "normalized")}})
 pages.glue("factor_table", factor_tbl)
-pages.glue("factor_table_caption", pages.caption("Every fourth probe", scale))
+pages.glue("factor_table_caption", pages.caption("Every fourth probe", scale, rev_verdict))
 
 
-def reversal_table(rv):
-    out = pd.DataFrame({"init": rv["init"], "growth at 0": rv["factor_at_0"], "layer 1 / top at 0": rv["ratio_at_0"]})
+def reversal_table(rv, width):
+    out = pd.DataFrame({"width": f"{width:,}", "init": rv["init"], "growth at 0": rv["factor_at_0"],
+                        "layer 1 / top at 0": rv["ratio_at_0"]})
     for key, name in (("flat", "below ×1.5 at update"), ("reversed", "below 1 at update"),
                       ("first_above_top", "layer 1 > top at update")):
         out[name] = ["not in the run" if pd.isna(u) else f"{u:,.0f}" for u in rv[f"{key}_update"]]
@@ -245,13 +267,32 @@ def reversal_table(rv):
                          "final layer 1 / top": rv["ratio_final"]})
 
 
-pages.glue("rev_table", reversal_table(rev))
+rev_tables = [reversal_table(rev, main_cfg["width"])]
+if res_full is not None:
+    narrow_cfg = res_narrow.config
+    narrow_scale = scale_of(res_narrow)
+    ratio_n = gradients.gradient_ratio(res_narrow["stats"])
+    rev_n = gradients.reversal_update(ratio_n)
+    rn = rev_n.set_index("init").loc["standard"]
+    rev_tables.append(reversal_table(rev_n, narrow_cfg["width"]))
+    pages.glue("fig_factor_narrow_caption", pages.caption(narrow_scale, reversal_verdict(rn, narrow_cfg)))
+    pages.glue("rev_width_change", (
+        f"At width {narrow_cfg['width']:,} ({narrow_cfg['updates']:,} updates) the standard network's factor starts at "
+        f"×{rn['factor_at_0']:.2f}, falls below 1.5 {when(rn['flat_update'])} and below 1 {when(rn['reversed_update'])}, "
+        f"and ends at ×{rn['factor_final']:.2f}, against ×{r.loc['standard', 'factor_final']:.2f} at width "
+        f"{main_cfg['width']:,}."))
+else:
+    pages.glue("fig_factor_narrow_caption", "")
+    pages.glue("rev_width_change", "")
+pages.glue("rev_table", pd.concat(rev_tables, ignore_index=True))
 pages.glue("rev_table_caption", pages.caption(scale, rev_verdict))
 
 
 # %% tags=["remove-cell"]
 pages.glue("fig_bpvar", plots_dynamics.backprop_variance(stats, max_update=early))
 pages.glue("fig_factor", plots_dynamics.variance_factor(ratio))
+pages.glue("fig_factor_narrow", plots_dynamics.variance_factor(ratio_n) if res_full is not None
+           else f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
 
 
 # %% [markdown]
@@ -260,16 +301,25 @@ pages.glue("fig_factor", plots_dynamics.variance_factor(ratio))
 # :figwidth: 100%
 #
 # Variance of each layer's back-propagated gradients ∂C/∂s over the first updates (log
-# scale), one panel per initialization (paper: §4.3, no figure).
-# {glue:md}`fig_bpvar_caption`
+# scale), one panel per initialization, at width {glue:text}`main_width:,d` (paper: §4.3, no
+# figure). {glue:md}`fig_bpvar_caption`
 # ```
 #
 # ```{glue:figure} fig_factor
 # :name: fig-dyn-variance-factor
 # :figwidth: 100%
 #
-# Growth of Var[∂C/∂s] per layer going up, over the whole run: about 3 is the shrinking
-# toward the input of eq. (15), 1 (dashed) flat, below 1 reversed. {glue:md}`fig_factor_caption`
+# Growth of Var[∂C/∂s] per layer going up, over the whole run, at width
+# {glue:text}`main_width:,d`: about 3 is the shrinking toward the input of eq. (15), 1
+# (dashed) flat, below 1 reversed. {glue:md}`fig_factor_caption`
+# ```
+#
+# ```{glue:figure} fig_factor_narrow
+# :name: fig-dyn-variance-factor-narrow
+# :figwidth: 100%
+#
+# As {numref}`fig-dyn-variance-factor`, for the narrower networks of the profile.
+# {glue:md}`fig_factor_narrow_caption`
 # ```
 #
 # With the standard initialization ({numref}`fig-dyn-backprop-variance`,
@@ -283,12 +333,12 @@ pages.glue("fig_factor", plots_dynamics.variance_factor(ratio))
 # ends at {glue:text}`rev_final_std:.2f`; layer 1's variance exceeds the top layer's
 # {glue:md}`rev_first_above_top_standard`. With the normalized initialization the factor is
 # {glue:text}`rev_f0_norm:.2f` at initialization, below 1.5 {glue:md}`rev_flat_normalized`,
-# and ends at {glue:text}`rev_final_norm:.2f`. The paper says only that the shrinking toward
-# the input "is reversed very quickly during learning" (no number of updates given);
-# {numref}`tbl-dyn-reversal` holds these events, {numref}`tbl-dyn-factor` the two summaries
-# over the run.
+# and ends at {glue:text}`rev_final_norm:.2f`. {glue:md}`rev_width_change` The paper says only
+# that the shrinking toward the input "is reversed very quickly during learning" (no number of
+# updates given); {numref}`tbl-dyn-reversal` holds these events, {numref}`tbl-dyn-factor` the
+# two summaries over the run.
 #
-# :::{table} When the shrinking toward the input goes, per initialization: growth of Var[∂C/∂s] per layer upward and layer 1's variance over the top layer's, at initialization, at the first probes below ×1.5 and below 1, and at the end. {glue:md}`rev_table_caption`
+# :::{table} When the shrinking toward the input goes, per run and initialization: growth of Var[∂C/∂s] per layer upward and layer 1's variance over the top layer's, at initialization, at the first probes below ×1.5 and below 1, and at the end. {glue:md}`rev_table_caption`
 # :name: tbl-dyn-reversal
 #
 # ```{glue:md} rev_table
@@ -320,11 +370,83 @@ pages.glue("fig_factor", plots_dynamics.variance_factor(ratio))
 # per layer over about 95 epochs: standard initialization on top, with the layers spread
 # apart (layer 1 widest), normalized below, with the layers together. Its caption: "We see
 # that the normalization allows to keep the same variance of the weights gradient across
-# layers, during training (top: smaller variance for higher layers)."
+# layers, during training (top: smaller variance for higher layers)." Read off its panels
+# (approximately): with the standard initialization the intervals start near 0 and by epoch 5
+# reach about ±{glue:text}`paper_f9_std_l1:.2f` for layer 1 and ±{glue:text}`paper_f9_std_l5:.2f`
+# for layer 5, ordered layer 1 > 2 > 3 > 4 ≈ 5, and later about ±0.055 (layer 1) to ±0.016
+# (layer 5); with the normalized one they start near ±{glue:text}`paper_f9_norm_0:.3f` and
+# stay between about ±0.03 and ±0.045 (layer 1 a little wider, layer 5 a little narrower).
+#
+# Two questions make the ordering a number (`gradients.weight_grad_order`,
+# `gradients.order_summary`): at each probe, is layer 1's std the widest, and does the std
+# fall with every layer going up? And for how long does layer 1 stay widest?
+#
+# ```{literalinclude} ../src/glorot/experiments/gradients.py
+# :language: python
+# :pyobject: weight_grad_order
+# ```
 
 # %% tags=["remove-cell"]
+PAPER_FIG9 = {"standard_epoch5": {1: 0.04, 5: 0.01}, "normalized_epoch0": 0.016}
+"""Fig. 9 read off the paper's page 7 (approximately): the std interval's half-width."""
+pages.glue_all(paper_f9_std_l1=PAPER_FIG9["standard_epoch5"][1], paper_f9_std_l5=PAPER_FIG9["standard_epoch5"][5],
+               paper_f9_norm_0=PAPER_FIG9["normalized_epoch0"])
+
+
+def order_table(summaries):
+    """Fig. 9's ordering per run and initialization, as order_summary gives it."""
+    upd = lambda u: "—" if pd.isna(u) else f"{u:,.0f}"
+    rows = []
+    for width, sm in summaries.items():
+        for init, row in sm.iterrows():
+            rows.append({"width": f"{width:,}", "init": init, "probes": int(row["probes"]),
+                         "layer 1 widest": f"{100 * row['layer1_widest_share']:.0f}%",
+                         "fully ordered": f"{100 * row['ordered_share']:.0f}%",
+                         "first / last with layer 1 widest": f"{upd(row['first_layer1_widest'])} / {upd(row['last_layer1_widest'])}",
+                         "longest stretch (updates)": upd(row["longest_layer1_widest"]),
+                         "most often widest": int(row["most_often_widest"]),
+                         "spread, median": row["spread_median"], "spread, end": row["spread_final"]})
+    return pd.DataFrame(rows)
+
+
+def magnitude_sentence(result):
+    """Fig. 9's magnitudes: our std at about epoch 5 (or the run's end) beside the paper's reading."""
+    sp = spread_table(result["stats"])
+    target = min(5 * UPDATES_PER_EPOCH, result.config["updates"])
+    ups = sp.index.get_level_values("update")
+    at = ups[np.argmin(np.abs(ups - target))]
+    s, n = sp.loc[("standard", at)], sp.loc[("normalized", at)]
+    return (f"At update {at:,} (epoch {at / UPDATES_PER_EPOCH:g}) our standard network's weight-gradient std is "
+            f"{s[1]:.2e} at layer 1 and {s[depth]:.2e} at layer {depth}, about {PAPER_FIG9['standard_epoch5'][1] / s[1]:.0f} and "
+            f"{PAPER_FIG9['standard_epoch5'][5] / s[depth]:.0f} times smaller than the paper's ±{PAPER_FIG9['standard_epoch5'][1]:g} "
+            f"and ±{PAPER_FIG9['standard_epoch5'][5]:g}; the normalized one's is {n[1]:.2e} to {n[depth]:.2e}."), at
+
+
+# The minibatch-mean against the per-example weight gradient, measured at initialization (chapter 4's probe)
+init_batch = experiments.run("init_statistics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                             activation=activation, seed=seed)
+init_single = experiments.run("init_statistics", profile, device=device, use_archive=use_archive, allow_long=allow_long,
+                              activation=activation, seed=seed, weight_grad_batch_size=1,
+                              weight_grad_batches=min(100, init_batch.config["n_examples"]))
+
+
+def wg_std(result):
+    st_ = result["stats"]
+    return st_[st_["quantity"] == "weight_grad"].pivot_table(index="layer", columns="init", values="std")
+
+
+per_example = wg_std(init_single) / wg_std(init_batch)
+pages.glue("f9_per_example", (
+    f"At initialization the std of one example's weight gradient is {per_example.min().min():.1f} to "
+    f"{per_example.max().max():.1f} times that of the mean over a minibatch of {init_batch.config['weight_grad_batch_size']} "
+    f"(chapter 4's probe, {init_single.config['weight_grad_batches']} single examples against "
+    f"{init_batch.config['weight_grad_batches']} minibatches, both initializations, all layers; "
+    f"√{init_batch.config['weight_grad_batch_size']} = {init_batch.config['weight_grad_batch_size'] ** 0.5:.2f} if the "
+    "examples' gradients were independent)"))
+
+f9_sum = fig9_summary(res)
+fig9_v = fig9_verdict(f9_sum, main_cfg)
 spread = spread_table(stats)
-fig9_v, fig9_n = fig9_verdict(spread, res.config)
 sp = spread["max/min over layers"]
 last_u = spread.index.get_level_values("update").max()
 std_end = spread.loc[("standard", last_u)]
@@ -332,18 +454,42 @@ for init in ("standard", "normalized"):
     s = sp.loc[init]
     pages.glue_all(**{f"f9_{init}_0": float(s.iloc[0]), f"f9_{init}_mid": float(s.loc[s.index > early].median()),
                       f"f9_{init}_end": float(s.iloc[-1])})
-pages.glue("f9_ordered", of_probes(fig9_n["ordered"]))
-if fig9_n["l1_widest"] >= 80:
-    pages.glue("f9_order", f"in the paper's order: layer 1 has the widest std at {fig9_n['l1_widest']:.0f}% of the probes after "
-                           f"initialization")
-    pages.glue("f9_differs", f"is reproduced: layer 1 is widest at {fig9_n['l1_widest']:.0f}% of the probes")
+st = f9_sum.loc["standard"]
+l1_pct = 100 * float(st["layer1_widest_share"])
+pages.glue("f9_ordered", of_probes(100 * float(st["ordered_share"])))
+if l1_pct >= 80:
+    pages.glue("f9_order", f"in the paper's order: layer 1 has the widest std {of_probes(l1_pct)} after initialization")
+    pages.glue("f9_differs", f"is reproduced {at_scale(main_cfg)}: layer 1 is widest {of_probes(l1_pct)}")
 else:
-    pages.glue("f9_order", f"**not in the paper's order**: layer 1 has the widest std {of_probes(fig9_n['l1_widest'])} "
-                           f"after initialization (most often it is layer {fig9_n['widest']})")
-    pages.glue("f9_differs", (f"is not reproduced {at_scale(grad_cfg)}: the paper's standard panel has layer 1 widest and smaller "
-                              f"variance for higher layers; ours has layer 1 widest {of_probes(fig9_n['l1_widest'])}"))
+    pages.glue("f9_order", f"**not in the paper's order**: layer 1 has the widest std {of_probes(l1_pct)} "
+                           f"after initialization (most often it is layer {int(st['most_often_widest'])})")
+    pages.glue("f9_differs", (f"is not reproduced {at_scale(main_cfg)}: the paper's standard panel has layer 1 widest and smaller "
+                              f"variance for higher layers; ours has layer 1 widest {of_probes(l1_pct)}"))
+how_long = ("at no probe" if pd.isna(st["first_layer1_widest"]) else
+            f"from update {st['first_layer1_widest']:,.0f} to {st['last_layer1_widest']:,.0f} at the latest, its longest unbroken "
+            f"stretch {st['longest_layer1_widest']:,.0f} updates")
+pages.glue("f9_how_long", how_long)
 pages.glue("f9_std_end", ", ".join(f"{std_end[k]:.2e}" for k in range(1, depth + 1)))
+mag, mag_at = magnitude_sentence(res)
+pages.glue("f9_magnitude", mag)
+summaries = {main_cfg["width"]: f9_sum}
+if res_full is not None:
+    f9_sum_n = fig9_summary(res_narrow)
+    summaries[narrow_cfg["width"]] = f9_sum_n
+    stn = f9_sum_n.loc["standard"]
+    pages.glue("fig9_narrow_caption", pages.caption(narrow_scale, fig9_verdict(f9_sum_n, narrow_cfg)))
+    pages.glue("f9_width_change", (
+        f"At width {narrow_cfg['width']:,} layer 1 is widest {of_probes(100 * float(stn['layer1_widest_share']))} (most often "
+        f"layer {int(stn['most_often_widest'])}), against {of_probes(l1_pct)} at width {main_cfg['width']:,}; the median spread "
+        f"is ×{stn['spread_median']:.2f} (standard) and ×{f9_sum_n.loc['normalized', 'spread_median']:.2f} (normalized), "
+        f"against ×{st['spread_median']:.2f} and ×{f9_sum.loc['normalized', 'spread_median']:.2f}."))
+else:
+    pages.glue("fig9_narrow_caption", "")
+    pages.glue("f9_width_change", "")
 pages.glue("fig9_caption", pages.caption(scale, fig9_v))
+pages.glue("fig9_order_table", order_table(summaries), floatfmt=".2f")
+pages.glue("fig9_order_caption", pages.caption("Over the probes after initialization; spread: the largest std over the "
+                                               "smallest, across layers", scale, fig9_v))
 shown = spread.groupby("init", sort=False).apply(lambda g: g.iloc[[0, len(g) // 4, len(g) // 2, -1]]).droplevel(0).reset_index()
 shown["update"] = [f"{u:,.0f}" for u in shown["update"]]
 shown.columns = [f"layer {c}" if isinstance(c, (int, np.integer)) else c for c in shown.columns]
@@ -353,6 +499,8 @@ pages.glue("fig9_table_caption", pages.caption("At the first probe, a quarter an
 
 # %% tags=["remove-cell"]
 pages.glue("fig9", plots_dynamics.fig9_weight_gradients(stats))
+pages.glue("fig9_narrow", plots_dynamics.fig9_weight_gradients(res_narrow["stats"]) if res_full is not None
+           else f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
 
 
 # %% [markdown]
@@ -361,7 +509,16 @@ pages.glue("fig9", plots_dynamics.fig9_weight_gradients(stats))
 # :figwidth: 100%
 #
 # Mean ± std of each layer's weight gradients ∂C/∂W during training, standard (top) and
-# normalized (bottom) initialization (paper: Fig. 9). {glue:md}`fig9_caption`
+# normalized (bottom) initialization, at width {glue:text}`main_width:,d` (paper: Fig. 9).
+# {glue:md}`fig9_caption`
+# ```
+#
+# ```{glue:figure} fig9_narrow
+# :name: fig-dyn-fig9-narrow
+# :figwidth: 100%
+#
+# As {numref}`fig-dyn-fig9`, for the narrower networks of the profile (paper: Fig. 9).
+# {glue:md}`fig9_narrow_caption`
 # ```
 #
 # In {numref}`fig-dyn-fig9` the ratio of the largest to the smallest weight-gradient std
@@ -370,13 +527,27 @@ pages.glue("fig9", plots_dynamics.fig9_weight_gradients(stats))
 # after update {glue:text}`early_updates:,d` and {glue:text}`f9_standard_end:.2f` at the end;
 # with the normalized one {glue:text}`f9_normalized_0:.2f`, {glue:text}`f9_normalized_mid:.2f`
 # and {glue:text}`f9_normalized_end:.2f` ({numref}`tbl-dyn-fig9`). At the end, standard
-# initialization, the std is {glue:md}`f9_std_end` for layers 1–{glue:text}`depth:d`. So the
-# layers do spread apart as training starts, with both initializations, but
-# {glue:md}`f9_order`, and the std falls with every layer {glue:md}`f9_ordered`. The paper: with normalization "the
-# same variance of the weights gradient across layers, during training"; with the standard
-# initialization the layers diverge, "with larger gradients in the lower layers". Our
-# gradients are those of the mean cost over minibatches of 10; the paper does not say what
-# its intervals are taken over.
+# initialization, the std is {glue:md}`f9_std_end` for layers 1–{glue:text}`depth:d`. With the
+# standard initialization the layers are {glue:md}`f9_order`, {glue:md}`f9_how_long`, and the
+# std falls with every layer {glue:md}`f9_ordered` ({numref}`tbl-dyn-fig9-order`).
+# {glue:md}`f9_width_change` The paper: with normalization "the same variance of the weights
+# gradient across layers, during training"; with the standard initialization the layers
+# diverge, "with larger gradients in the lower layers".
+#
+# **Magnitude.** {glue:md}`f9_magnitude` Part of the gap is what is measured: ours are
+# gradients of the *mean* cost over a minibatch of 10 examples (what one SGD step applies),
+# whose std is smaller than that of one example's gradient. {glue:md}`f9_per_example`; the
+# paper does not say over what its intervals are taken. {doc}`04_initialization` shows the
+# same gap at initialization (Fig. 8), where `-p weight_grad_batch_size 1` gives per-example
+# gradients.
+#
+# :::{table} Fig. 9's ordering: per run and initialization, how often layer 1 has the widest weight-gradient std, how often the std falls with every layer, when layer 1 is widest and for how long, and the spread across layers. {glue:md}`fig9_order_caption`
+# :name: tbl-dyn-fig9-order
+#
+# ```{glue:md} fig9_order_table
+# :format: myst
+# ```
+# :::
 #
 # :::{table} Fig. 9 in numbers: each layer's weight-gradient std and the largest over the smallest, per initialization. {glue:md}`fig9_table_caption`
 # :name: tbl-dyn-fig9
@@ -400,13 +571,15 @@ pages.glue("fig9", plots_dynamics.fig9_weight_gradients(stats))
 # bottom panel, loaded from its own archived run and cut to the same number of updates).
 
 # %% tags=["hide-input"]
-soft = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed)
+soft_width = saturation.FULL_WIDTH_CPU if res_full is not None else {}  # the softsign run at the main run's width
+soft = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long, seed=seed,
+                       **soft_width)
 
 # %% tags=["remove-cell"]
 soft_stats = soft["stats"]
 act = stats[stats["quantity"] == "activation"]
 # the softsign run is longer: compare over the same number of updates
-soft_act = soft_stats[(soft_stats["activation"] == "softsign") & (soft_stats["update"] <= grad_cfg["updates"])]
+soft_act = soft_stats[(soft_stats["activation"] == "softsign") & (soft_stats["update"] <= main_cfg["updates"])]
 norm, stdn, soft_n = f"{activation}, normalized", f"{activation}, standard", "softsign, standard (Fig. 3 run)"
 panels = {f"{activation}, normalized init (Fig. 10)": act[act["init"] == "normalized"],
           f"{activation}, standard init (Fig. 3 top)": act[act["init"] == "standard"],
@@ -434,15 +607,26 @@ for key, net in (("norm", norm), ("stdn", stdn), ("soft", soft_n)):
     pages.glue(f"f10_{key}_first", listing(first[net], "{:,.0f}"))
     pages.glue(f"f10_{key}_std", listing(std_final[net], "{:.2f}"))
     pages.glue(f"f10_{key}_sat", listing(100 * final[net], "{:.0f}%"))
-pages.glue_all(f10_updates=grad_cfg["updates"], f10_width=grad_cfg["width"])
-n_in = data.input_dim(grad_cfg["dataset"])[0]
-first_layer_nvar = nets.init_variance("normalized", n_in, grad_cfg["width"]) * n_in
-pages.glue_all(f10_nvar1=first_layer_nvar, n_in=n_in)
+pages.glue_all(f10_updates=main_cfg["updates"], f10_width=main_cfg["width"], narrow_width=res_narrow.config["width"],
+               narrow_updates=res_narrow.config["updates"])
+n_in = data.input_dim(main_cfg["dataset"])[0]
+first_layer_nvar = nets.init_variance("normalized", n_in, main_cfg["width"]) * n_in
+narrow_nvar = nets.init_variance("normalized", n_in, res_narrow.config["width"]) * n_in
+pages.glue_all(f10_nvar1=first_layer_nvar, narrow_nvar1=narrow_nvar, n_in=n_in)
+if res_full is not None:
+    pages.glue("differs_scale", (
+        f"The main figures have the paper's width, {main_cfg['width']:,} units, but {main_cfg['updates']:,} updates instead of "
+        f"about {PAPER_UPDATES / 1e6:.1f} million; the profile's own run beside them has width {res_narrow.config['width']:,} and "
+        f"{res_narrow.config['updates']:,} updates"))
+else:
+    pages.glue("differs_scale", (
+        f"At the `{profile}` profile: width {main_cfg['width']:,} and {main_cfg['updates']:,} updates (paper: {PAPER_WIDTH:,} "
+        f"and about {PAPER_UPDATES / 1e6:.1f} million)"))
 
 timing = first[norm].max() <= first[soft_n].max() and first[norm].max() < first[stdn].max()
 together = (first[norm].max() - first[norm].min()) <= (first[stdn].max() - first[stdn].min())
 sat1 = float(final[norm].iloc[0])
-f10_reason = (f"{at_scale(grad_cfg)}, the normalized {activation} network's layers reach 80% of their final activation std by update "
+f10_reason = (f"{at_scale(main_cfg)}, the normalized {activation} network's layers reach 80% of their final activation std by update "
               f"{first[norm].max():,.0f}, against {first[soft_n].max():,.0f} for softsign and {first[stdn].max():,.0f} for standard "
               f"{activation}")
 if timing and together and sat1 < 0.3:
@@ -450,13 +634,13 @@ if timing and together and sat1 < 0.3:
     f10_reason += ", layers together, without layer-by-layer saturation"
 elif timing or together:
     f10_kind = "partly"
-    f10_reason += (f", but its layer 1 ends {100 * sat1:.0f}% saturated (|z| > 0.98), more than standard {activation}'s "
-                   f"{100 * float(final[stdn].iloc[0]):.0f}%" + (f": at this width the first layer ({n_in:,} → "
-                   f"{grad_cfg['width']:,}) starts with n·Var[W] = {first_layer_nvar:.2f}, not 1" if grad_cfg["width"] < PAPER_WIDTH else ""))
+    f10_reason += (f", but its layer 1 ends {100 * sat1:.0f}% saturated (f′(s) below 4% of its peak), against standard "
+                   f"{activation}'s {100 * float(final[stdn].iloc[0]):.0f}%" + (f": at this width the first layer ({n_in:,} → "
+                   f"{main_cfg['width']:,}) starts with n·Var[W] = {first_layer_nvar:.2f}, not 1" if main_cfg["width"] < PAPER_WIDTH else ""))
 else:
-    f10_kind = "not yet at paper scale" if reduced(grad_cfg) else "differs"
-f10_verdict = verdict(f10_kind, f10_reason, grad_cfg)
-soft_scale = f"Softsign panel: {soft.scale()}, cut to the first {grad_cfg['updates']:,} updates"
+    f10_kind = "not yet at paper scale" if reduced(main_cfg) else "differs"
+f10_verdict = verdict(f10_kind, f10_reason, main_cfg)
+soft_scale = f"Softsign panel: {soft.scale()}, cut to the first {main_cfg['updates']:,} updates"
 pages.glue("fig10_caption", pages.caption(scale, soft_scale, f10_verdict))
 f10_table = pd.concat([pd.DataFrame({"network": net, "layer": first.index, "final std": std_final[net].to_numpy(),
                                      "80% of final std at update": [f"{u:,.0f}" for u in first[net]],
@@ -468,6 +652,28 @@ pages.glue("fig10_table_caption", pages.caption(scale, soft_scale, f10_verdict))
 
 # %% tags=["remove-cell"]
 pages.glue("fig10", plots_dynamics.fig3_percentiles(stats, panels=panels, saturation=True))
+if res_full is not None:  # the same three panels for the profile's narrower runs
+    soft_narrow = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive,
+                                  allow_long=allow_long, seed=seed)
+    act_n = res_narrow["stats"][res_narrow["stats"]["quantity"] == "activation"]
+    ss_n = soft_narrow["stats"]
+    soft_act_n = ss_n[(ss_n["activation"] == "softsign") & (ss_n["update"] <= narrow_cfg["updates"])]
+    panels_n = {f"{activation}, normalized init (Fig. 10)": act_n[act_n["init"] == "normalized"],
+                f"{activation}, standard init (Fig. 3 top)": act_n[act_n["init"] == "standard"],
+                "softsign, standard init (Fig. 3 bottom)": soft_act_n}
+    pages.glue("fig10_narrow", plots_dynamics.fig3_percentiles(res_narrow["stats"], panels=panels_n, saturation=True))
+    sat_n = saturation.saturation_order(act_n, level=0.5, by=("init",)).pivot(index="layer", columns="init", values="final")
+    pages.glue("fig10_narrow_caption", pages.caption(
+        narrow_scale, f"Softsign panel: {soft_narrow.scale()}, cut to the first {narrow_cfg['updates']:,} updates"))
+    pages.glue("f10_width_change", (
+        f"At width {narrow_cfg['width']:,} the normalized network's layer 1 ends {100 * sat_n.loc[1, 'normalized']:.0f}% "
+        f"saturated (standard: {100 * sat_n.loc[1, 'standard']:.0f}%), against {100 * float(final[norm].iloc[0]):.0f}% "
+        f"({100 * float(final[stdn].iloc[0]):.0f}%) at width {main_cfg['width']:,}: the narrow first layer's larger n·Var[W] "
+        f"({narrow_nvar:.2f} instead of {first_layer_nvar:.2f}) drives it into saturation."))
+else:
+    pages.glue("fig10_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
+    pages.glue("fig10_narrow_caption", "")
+    pages.glue("f10_width_change", "")
 
 
 # %% [markdown]
@@ -476,9 +682,18 @@ pages.glue("fig10", plots_dynamics.fig3_percentiles(stats, panels=panels, satura
 # :figwidth: 100%
 #
 # 98th and 2nd percentiles (markers) and ±std (lines) of each layer's activations during
-# training (left) and the share of saturated units, |z| > 0.98 (right), for tanh with the
-# normalized initialization (top, paper: Fig. 10), tanh with the standard one (middle, Fig. 3
-# top) and softsign (bottom, Fig. 3 bottom). {glue:md}`fig10_caption`
+# training (left) and the share of saturated units, f′(s) below 4% of its peak (right), at
+# width {glue:text}`f10_width:,d`, for tanh with the normalized initialization (top, paper:
+# Fig. 10), tanh with the standard one (middle, Fig. 3 top) and softsign (bottom, Fig. 3
+# bottom). {glue:md}`fig10_caption`
+# ```
+#
+# ```{glue:figure} fig10_narrow
+# :name: fig-dyn-fig10-narrow
+# :figwidth: 100%
+#
+# As {numref}`fig-dyn-fig10`, for the narrower networks of the profile (paper: Fig. 10).
+# {glue:md}`fig10_narrow_caption`
 # ```
 #
 # In {numref}`fig-dyn-fig10` the activation std of each layer reaches 80% of its final value
@@ -486,15 +701,15 @@ pages.glue("fig10", plots_dynamics.fig3_percentiles(stats, panels=panels, satura
 # (layers 1–{glue:text}`depth:d`: {glue:md}`f10_norm_first`), {glue:md}`f10_stdn_span` with
 # the standard one ({glue:md}`f10_stdn_first`) and {glue:md}`f10_soft_span` for softsign
 # ({glue:md}`f10_soft_first`). Final std: normalized {glue:md}`f10_norm_std`; standard
-# {glue:md}`f10_stdn_std`; softsign {glue:md}`f10_soft_std`. Saturated units (|z| > 0.98) at
+# {glue:md}`f10_stdn_std`; softsign {glue:md}`f10_soft_std`. Saturated units (derivative below
+# 4% of its peak: tanh |z| > 0.98, softsign |z| > 0.8, the same loss of gradient for both) at
 # the end: normalized {glue:md}`f10_norm_sat`; standard {glue:md}`f10_stdn_sat`; softsign
-# {glue:md}`f10_soft_sat` (softsign reaches |z| > 0.98 only for |s| > 49, tanh for |s| > 2.3,
-# so this share compares the two tanh networks, not tanh with softsign). All over the first
-# {glue:text}`f10_updates:,d` updates ({numref}`tbl-dyn-fig10`). The paper: the normalized
-# tanh network's activations evolve like the softsign's (quickly, layers together), without
-# the standard tanh's layer-by-layer saturation.
+# {glue:md}`f10_soft_sat`. All over the first {glue:text}`f10_updates:,d` updates
+# ({numref}`tbl-dyn-fig10`). {glue:md}`f10_width_change` The paper: the normalized tanh
+# network's activations evolve like the softsign's (quickly, layers together), without the
+# standard tanh's layer-by-layer saturation.
 #
-# :::{table} Fig. 10 in numbers: per network and layer, the final activation std, the first update at which the std reaches 80% of it, and the share of saturated units (|z| > 0.98) at the end. {glue:md}`fig10_table_caption`
+# :::{table} Fig. 10 in numbers: per network and layer, the final activation std, the first update at which the std reaches 80% of it, and the share of saturated units (f′(s) below 4% of its peak) at the end. {glue:md}`fig10_table_caption`
 # :name: tbl-dyn-fig10
 #
 # ```{glue:md} fig10_table
@@ -505,8 +720,8 @@ pages.glue("fig10", plots_dynamics.fig3_percentiles(stats, panels=panels, satura
 # %% [markdown]
 # ## A longer run on this CPU
 #
-# The run above covers a few epochs; the paper's Figure 9 covers about 95. The same two
-# networks are trained again for `longer_factor` times the updates, probed `longer_factor`
+# The profile's run above covers a few epochs; the paper's Figure 9 covers about 95. The same
+# two networks, at the profile's width, are trained again for `longer_factor` times the updates, probed `longer_factor`
 # times less often after the densely probed start (which is kept as it is). Still a small
 # fraction of the paper's training; at the `paper` profile the run above is already full
 # length and this one is skipped.
@@ -539,7 +754,8 @@ else:
     long_ratio = gradients.gradient_ratio(long_stats)
     lr_ = gradients.reversal_update(long_ratio).set_index("init")
     long_sp = spread_table(long_stats)
-    long_f9_v, long_f9_n = fig9_verdict(long_sp, long_cfg)
+    long_f9 = fig9_summary(long_res)
+    long_f9_v = fig9_verdict(long_f9, long_cfg)
     long_spread = long_sp["max/min over layers"]
     long_err = long_res["curves"].sort_values("update").groupby("init")["error"].agg(["last", "min"])
     pages.glue("fig_long_factor_caption", pages.caption(long_scale, reversal_verdict(lr_.loc["standard"], long_cfg)))
@@ -552,7 +768,8 @@ else:
         "above_top": when(std_r["first_above_top_update"]), "norm_final": f"{lr_.loc['normalized', 'factor_final']:.2f}",
         "sp_std_end": f"{long_spread.loc['standard'].iloc[-1]:.2f}", "sp_norm_end": f"{long_spread.loc['normalized'].iloc[-1]:.2f}",
         "sp_std_med": f"{long_spread.loc['standard'].median():.2f}", "sp_norm_med": f"{long_spread.loc['normalized'].median():.2f}",
-        "l1_widest": of_probes(long_f9_n["l1_widest"]), "widest": f"{long_f9_n['widest']}",
+        "l1_widest": of_probes(100 * long_f9.loc["standard", "layer1_widest_share"]),
+        "widest": f"{int(long_f9.loc['standard', 'most_often_widest'])}",
         "err_std": f"{100 * long_err.loc['standard', 'last']:.1f}%", "err_std_min": f"{100 * long_err.loc['standard', 'min']:.1f}%",
         "err_norm": f"{100 * long_err.loc['normalized', 'last']:.1f}%",
         "err_norm_min": f"{100 * long_err.loc['normalized', 'min']:.1f}%"}
@@ -608,28 +825,28 @@ else:
 # %% [markdown]
 # ## What differs from the paper
 #
-# * **Scale.** Width {glue:text}`f10_width:,d` instead of 1,000 and
-#   {glue:text}`f10_updates:,d` updates instead of about 1.9 million at the profile shown here
-#   (exact budget under each figure); learning rates are ours (the paper does not report its
-#   choices), and large for the width, so the timing in epochs does not compare with the
-#   paper's, only the direction and order of the effects. The longer run stretches this to
+# * **Scale.** {glue:md}`differs_scale` (exact budget under each figure). Learning rates are ours (the paper does not
+#   report its choices), so the timing in epochs does not compare with the paper's, only the
+#   direction and order of the effects. The longer run stretches this to
 #   `longer_factor` times the updates, still a small fraction of the paper's. The `paper`
 #   profile runs the paper's width and budget on a GPU.
 # * **Figure 9's order across layers** {glue:md}`f9_differs` ({numref}`fig-dyn-fig9`).
 # * **The first layer at reduced width.** Shapeset has {glue:text}`n_in:,d` inputs. At the paper's width of
 #   1000 every layer is nearly square, so the normalized initialization (eq. 16) keeps
-#   $n\,\mathrm{Var}[W] \approx 1$ both ways. At width {glue:text}`f10_width:,d` the first
-#   layer maps {glue:text}`n_in:,d` inputs to {glue:text}`f10_width:,d` units: eq. (16) gives it
-#   $n_{in}\mathrm{Var}[W] =$ {glue:text}`f10_nvar1:.2f`, so the normalized network's first
-#   layer starts with larger activations, and is more saturated, than it would at width 1000.
-#   This is a property of the quick profile, not of the paper's networks; the `paper` profile
-#   does not have it.
+#   $n\,\mathrm{Var}[W] \approx 1$ both ways ({glue:text}`f10_nvar1:.2f` for the first layer). At
+#   width {glue:text}`narrow_width:,d` the first layer maps {glue:text}`n_in:,d` inputs to
+#   {glue:text}`narrow_width:,d` units: eq. (16) gives it $n_{in}\mathrm{Var}[W] =$
+#   {glue:text}`narrow_nvar1:.2f`, so the narrow normalized network's first layer starts with
+#   larger activations, and is more saturated, than at width 1000. This is a property of the
+#   quick profile's width, not of the paper's networks.
 # * **What "very quickly" means** is not quantified in the paper. We give the first probe at
 #   which the variance's growth per layer falls below 1.5 and below 1 (a reversal), and the
 #   first at which layer 1's variance exceeds the top layer's, probing every
 #   `early_probe_every` updates at the start; the verdicts call "quick" a reversal within the
 #   first {glue:text}`quickly_epochs:d` epochs.
 # * **Figure 9's intervals**: the paper does not say over which examples or minibatches its
-#   weight-gradient statistics are taken; ours pool ten minibatches of 10 test examples.
+#   weight-gradient statistics are taken; ours pool ten minibatches of 10 test examples, and
+#   the std of a minibatch mean is smaller than that of one example's gradient (see the
+#   magnitude paragraph under {numref}`fig-dyn-fig9`).
 # * One seed per network; the Shapeset images come from our re-implementation of the
 #   generator (see {doc}`01_setting`).

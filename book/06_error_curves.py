@@ -174,7 +174,8 @@ pages.glue_all(
              "No other chosen rate lies at the edge of the grid." if ties else "No chosen rate lies at the edge of the grid."),
     lr_grid_caption=pages.caption(f"Seed {cfg['seed']}, grid {list(cfg['learning_rates'])}, {cfg['updates']:,} updates "
                                   f"(the curves' budget).", scale_line,
-                                  f"Paper: rates chosen on validation error after {PAPER_SEARCH_UPDATES:,} updates, grid not stated"),
+                                  f"Paper: rates chosen on validation error after {PAPER_SEARCH_UPDATES:,} updates, grid not stated",
+                                  pages.verdict(lr_kind, lr_reason)),
     lr_caption=pages.caption(scale_line, f"Paper: rates chosen after {PAPER_SEARCH_UPDATES:,} updates, grid not stated; no figure",
                              pages.verdict(lr_kind, lr_reason)),
 )
@@ -190,7 +191,7 @@ pages.glue("fig_lr_search", plots_errors.lr_search(search))
 #
 # Seven configurations; all but one have five hidden layers ({numref}`tbl-errors-configurations`).
 #
-# :::{table} The curves of Fig. 11. The activation of the pre-trained network is not given by the paper; it is our parameter `pretrain_activation`.
+# :::{table} The curves of Fig. 11. The activation of the pre-trained network is not given by the paper; it is our parameter `pretrain_activation`. {glue:md}`configurations_caption`
 # :name: tbl-errors-configurations
 #
 # ```{glue:md} configurations
@@ -233,6 +234,9 @@ pages.glue("fig_lr_search", plots_errors.lr_search(search))
 # ```
 
 # %% tags=["remove-cell"]
+pages.glue("configurations_caption", pages.verdict(
+    "partly", f"The paper's {len(cfg['configurations'])} curves with their activations, initializations and depths; the "
+              f"pre-trained network's activation ({pretrain_activation}) is ours to choose, since the paper does not state it"))
 pages.glue("configurations", pages.as_markdown_table(pd.DataFrame([
     {"curve": c.label, "activation": c.activation or f"{pretrain_activation} (pretrain_activation)",
      "initialization": "normalized (eq. 16)" if c.init == "normalized" else "standard (eq. 1)",
@@ -249,10 +253,11 @@ pages.glue_all(
         f"{pretrain_activation} units, masking noise {cfg['pretrain_noise']:g}, {cfg['pretrain_updates_per_layer']:,} updates "
         f"of 10 examples per layer at learning rate {cfg['pretrain_learning_rate']:g}, {pre['seed'].nunique()} seeds",
         scale_line,
-        "Paper: the method is named; noise, epochs and units are not stated, and no pre-training curve is shown, so there "
-        "is no verdict against the paper here",
-        "Every layer's cost fell" if fell else
-        f"The cost did not fall in layer(s) {', '.join(str(k) for k in ratio.index if ratio[k] >= 1)}"),
+        "Paper: the method is named; noise, epochs and units are not stated, and no pre-training curve is shown",
+        pages.verdict("partly", "The paper shows no pre-training curve, so this checks our own pre-training, not a claim of "
+                                "the paper: " + ("every layer's reconstruction cost fell" if fell else
+                                                 f"the cost did not fall in layer(s) "
+                                                 f"{', '.join(str(k) for k in ratio.index if ratio[k] >= 1)}"))),
 )
 pages.glue("fig_pretraining", plots_errors.pretraining_costs(pre))
 
@@ -339,7 +344,7 @@ pages.glue_all(
     fig11_table_caption=pages.caption(
         f"{int(fin['count'].min())} seeds, {cfg['n_test']:,} fixed held-out test examples, after {cfg['updates']:,} updates "
         f"({10 * cfg['updates']:.1e} examples); ≈: read off the paper's figure (Table 1 gives the others).", scale_line,
-        paper_budget),
+        paper_budget, pages.verdict(fig11_kind, fig11_reason)),
     fig11_caption=pages.caption(scale_line, paper_budget.rstrip(".") + "; the paper's x axis ends at "
                                 f"{10 * paper_cfg['updates']:.1e} examples", pages.verdict(fig11_kind, fig11_reason)),
 )
@@ -433,7 +438,7 @@ else:
             "chosen lr (longer)": [f"{lr_long[k]:g}" for k in order_long],
             "paper (%)": [paper_value(k) for k in order_long],
         })),
-        longer_table_caption=pages.caption(longer_scale, paper_budget),
+        longer_table_caption=pages.caption(longer_scale, paper_budget, pages.verdict(long_kind, long_reason)),
         longer_orderings="; ".join(
             f"{c}: {'holds' if checks_long.loc[c, 'holds'] else 'does not hold'} ({100 * checks_long.loc[c, 'ours_low']:.1f}% vs "
             f"{100 * checks_long.loc[c, 'ours_high']:.1f}%, p = {checks_long.loc[c, 'p_value']:.1e}, "

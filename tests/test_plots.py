@@ -243,7 +243,9 @@ def _cpu_throughput():
 
 CASES = {
     "plots_perf.cpu_throughput": _cpu_throughput,
-    "plots.shapeset_grid": lambda: plots.shapeset_grid(*shapeset.generate(16, seed=0), shapeset.LABEL_NAMES, n_cols=8, n_rows=2),
+    "plots.shapeset_grid": lambda: plots.shapeset_grid(
+        [(*shapeset.generate(8, seed=0), "32x32 (as used)"), (*shapeset.generate(16, seed=0, image_size=64), "64x64")],
+        shapeset.LABEL_NAMES, n_cols=8, n_rows=2),
     "plots.class_frequencies": lambda: plots.class_frequencies(archived("shapeset_frequencies", seed=0)["frequencies"]),
     "plots.layer_histograms[fig6]": lambda: _histograms("activation", "tanh activations at initialization", "activation value"),
     "plots.layer_histograms[fig7]": lambda: _histograms("backprop_grad", "back-propagated gradients ∂C/∂s at initialization",

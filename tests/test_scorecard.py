@@ -165,3 +165,29 @@ def test_profiles_table_and_shares():
     assert scorecard.longer_shares("paper", 5) is None and scorecard.longer_shares("quick", 1) is None
     shares = scorecard.longer_shares("quick", 5)
     assert shares and all(0 < v < 100 for v in shares.values())
+
+
+def test_the_full_width_run_is_preferred_where_archived(runs):
+    """Figs. 3-4 and 9-10: the row reads the chapter's main figure, the full-width CPU run, when it
+    is archived (its scale says "full width"), and the chapter's other runs otherwise."""
+    for role, overrides in scorecard.FULL_WIDTH.items():
+        run = runs[role]
+        name, chapter_overrides, _ = scorecard.RUNS[role]
+        full = scorecard.archived(name, "quick", **chapter_overrides, **overrides)
+        if isinstance(full, scorecard.Missing):
+            assert isinstance(run, scorecard.Missing) or run.config["width"] != overrides["width"]
+            continue
+        assert run.config.to_dict() == full.config.to_dict()
+        assert scorecard.scale(run).startswith("quick, full width: width 1000 (the paper's)")
+
+
+def test_the_fig9_row_reads_the_ordering_of_weight_gradients(runs):
+    grad = _archived(runs, "gradients")
+    stats = grad["stats"].copy()
+    wg = (stats["quantity"] == "weight_grad") & (stats["init"] == "standard")
+    stats.loc[wg, "std"] = 0.01 / stats.loc[wg, "layer"]  # layer 1 widest at every probe, std falling with every layer
+    row = scorecard.fig9_weight_gradients(_with_frame(grad, "stats", stats))
+    assert row.values["standard widest in layer 1"] and "layer 1 widest at 100% of the probes" in row.ours
+    stats.loc[wg, "std"] = 0.01 * stats.loc[wg, "layer"]  # layer 5 widest
+    row = scorecard.fig9_weight_gradients(_with_frame(grad, "stats", stats))
+    assert not row.values["standard widest in layer 1"] and "most often layer 5" in row.ours

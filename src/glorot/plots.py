@@ -233,28 +233,27 @@ def _shape_label(name: str) -> str:
 
 
 @figure_function
-def shapeset_grid(x, y, label_names, n_cols: int = 8, n_rows: int = 2, enlarged: int = 64):
-    """Fig. 1 (top): Shapeset-3x2 images with their labels, at 32x32 (top block) and enlarged
-    to ``enlarged`` pixels by pixel repetition (bottom block, as the paper shows them at 64x64)."""
-    n = n_cols * n_rows
-    imgs = x[:n].reshape(n, 32, 32).cpu().numpy()
-    small, large = 1.08, 0.35 + 1.25 * n_rows  # block heights (in): a row of titled images 0.85 in, enlarged 1.25 in
-    fig = plt.figure(figsize=(TEXT_WIDTH_IN, small + large), layout="constrained")
-    sub = fig.subfigures(2, 1, height_ratios=[small, large])
-    for block, (sf, size) in enumerate(zip(sub, (32, enlarged))):
-        rep = size // 32
-        h = n_rows if block == 1 else 1
-        # The 32x32 block is lower, so its images are drawn smaller (as the 64x64 ones are
-        # drawn twice as large), with wide gaps between them.
-        axes = sf.subplots(h, n_cols, squeeze=False)
+def shapeset_grid(blocks, label_names, n_cols: int = 8, n_rows: int = 2):
+    """Fig. 1 (top): Shapeset-3x2 images with their labels, one block per ``(x, y, title)`` in
+    ``blocks`` (images ``[n, side²]`` flattened row by row, e.g. the 32x32 images training uses
+    and the same seed drawn at 64x64 by the generator, as the paper shows them). The first
+    block takes one row of ``n_cols`` images, drawn small; each later block ``n_rows`` rows,
+    drawn larger. Each image is shown at its own pixels, no interpolation."""
+    blocks = list(blocks)
+    heights = [1.08] + [0.35 + 1.25 * n_rows] * (len(blocks) - 1)  # a titled row of small images 1.08 in, large 1.25 in
+    fig = plt.figure(figsize=(TEXT_WIDTH_IN, sum(heights)), layout="constrained")
+    sub = fig.subfigures(len(blocks), 1, height_ratios=heights, squeeze=False)[:, 0]
+    for b, (sf, (x, y, title)) in enumerate(zip(sub, blocks)):
+        rows = 1 if b == 0 else n_rows
+        side = int(round(x.shape[1] ** 0.5))
+        imgs = x[: rows * n_cols].reshape(-1, side, side).cpu().numpy()
+        axes = sf.subplots(rows, n_cols, squeeze=False)
         for i, ax in enumerate(axes.flat):
-            img = np.kron(imgs[i], np.ones((rep, rep)))
-            # Shown at the image's own pixel size: 32x32 or enlarged, no interpolation.
-            ax.imshow(img, cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
+            ax.imshow(imgs[i], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_title(_shape_label(label_names[int(y[i])]), fontsize=MIN_FONT_PT, linespacing=1.0, pad=2)
-        sf.suptitle(f"{size}x{size}" + (" (as used)" if size == 32 else " (enlarged, as in the paper's Fig. 1)"), fontsize=9.5)
+        sf.suptitle(title, fontsize=9.5)
     return fig
 
 

@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .plots import (LAYER_STYLE, MIN_FONT_PT, _diverged_note, _drawable, _figure, _figure_legend, _subplots,
                     _wrap, figure_function, init_color, layer_handles, layer_style)
+from .probes import SATURATION_DERIVATIVE
 from .train import UPDATES_PER_EPOCH
 
 __all__ = ["LAYER_STYLE", "backprop_variance", "cost_curves", "fig2_sigmoid", "fig3_percentiles", "fig4_histograms",
@@ -138,7 +139,7 @@ def fig3_percentiles(stats: pd.DataFrame, panels: dict[str, pd.DataFrame] | None
     with markers, plotted at +std and -std) of each layer's activations over training, one row
     per entry of ``panels`` (title -> rows of ``stats``; default one per activation), each -1 to
     1 as the paper's. With ``saturation``, a second column shows the share of saturated units
-    (|z| > 0.98) per layer."""
+    (derivative below 4% of its peak, :func:`glorot.probes.saturation_threshold`) per layer."""
     panels = panels or {a: g for a, g in _activation(stats).groupby("activation", sort=False)}
     ncol = 2 if saturation else 1
     fig = _figure(0.8 + 2.75 * len(panels))
@@ -177,7 +178,7 @@ def fig3_percentiles(stats: pd.DataFrame, panels: dict[str, pd.DataFrame] | None
                 ax.plot(gl["epoch"], gl["saturated"], color=_style(layer)[0], lw=1.2)
             ax.set_ylim(-0.02, 1.02)
             ax.set_ylabel("share saturated")
-            ax.set_title("units with |z| > 0.98")
+            ax.set_title(f"units with f′(s) < {100 * SATURATION_DERIVATIVE:g}% of its peak")
             _epoch_axis(ax)
     handles = layer_handles(sorted(layers), marker=True) + [
         Line2D([], [], ls="none", marker="o", mfc="none", color="0.3", ms=5, label="98th and 2nd percentiles"),

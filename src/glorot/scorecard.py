@@ -12,10 +12,13 @@ and every row built from one says :data:`NOT_ARCHIVED` instead of a number. The 
 not import this module.
 
 **Which run.** Each row uses the configuration of the chapter that shows it (its default
-parameters). Where that chapter also shows a *longer run* (``longer_factor`` times the profile's
-updates, :func:`glorot.experiments.longer_run`), the row uses the longer run when it is archived,
-since it is the closest to the paper's scale; otherwise the profile's own run. The scale column
-says which: ``quick ×5`` is the longer run of the ``quick`` profile.
+parameters). Where that chapter's main figure is a *full-width run* on the CPU (the paper's
+1000 units, :data:`FULL_WIDTH`: Figs. 3-4 and 9-10 at the ``quick`` profile), the row uses it
+when it is archived. Otherwise, where the chapter shows a *longer run* (``longer_factor`` times
+the profile's updates, :func:`glorot.experiments.longer_run`), the row uses the longer run when
+it is archived, since it is the closest to the paper's scale; otherwise the profile's own run.
+The scale column says which: ``quick ×5`` is the longer run of the ``quick`` profile, and a
+full-width run names its width and updates.
 
 **The paper's values** come from :mod:`glorot.paper` (Table 1, Fig. 11, §5's SVM numbers) or,
 for the qualitative claims and the numbers read off a figure, from the constants below, each
@@ -151,6 +154,10 @@ RUNS = {
 parameters: seed 0, tanh against softsign, pre-training with tanh units and masking noise 0.25,
 minibatches of 10 for the weight gradients)."""
 
+FULL_WIDTH = {"saturation": sat_analysis.FULL_WIDTH_CPU, "gradients": grad_analysis.FULL_WIDTH_CPU}
+"""The roles whose chapter's main figure is a full-width CPU run: its overrides of the
+``quick`` profile (the paper's 1000 units; chapters 02 and 05)."""
+
 
 def archived(name: str, profile: str, **overrides) -> Run:
     """The archived run of experiment ``name`` at ``profile`` with ``overrides`` (checked by
@@ -170,14 +177,20 @@ def archived(name: str, profile: str, **overrides) -> Run:
 
 
 def load_runs(profile: str = "quick", longer_factor: int = 5) -> dict[str, Run]:
-    """Every run of :data:`RUNS` at ``profile``: the chapter's longer run (``longer_factor``
-    times the updates) where the chapter has one and it is archived, else the profile's run,
-    else a :class:`Missing` for the profile's configuration. Both parameters are checked first."""
+    """Every run of :data:`RUNS` at ``profile``: at ``quick``, the chapter's full-width run
+    (:data:`FULL_WIDTH`) where it has one and it is archived; else the chapter's longer run
+    (``longer_factor`` times the updates) where the chapter has one and it is archived; else the
+    profile's run; else a :class:`Missing` for the profile's configuration. Both parameters are
+    checked first."""
     rows = {}
     for role, (name, overrides, keys) in RUNS.items():
         base = config(name, profile, **overrides)  # validates the profile
         run: Run | None = None
-        if keys is not None:
+        if profile == "quick" and role in FULL_WIDTH:
+            run = archived(name, profile, **overrides, **FULL_WIDTH[role])
+            if isinstance(run, Missing):
+                run = None
+        if run is None and keys is not None:
             longer, _ = longer_run(profile, longer_factor, base, keys)  # validates longer_factor
             if longer is not None:
                 run = archived(name, profile, **overrides, **longer)
@@ -222,7 +235,9 @@ def scale(run: Run, with_provenance: bool = False) -> str:
     cfg, ref = run.config, experiment(run.experiment).defaults("paper")
     own = experiment(run.experiment).defaults(run.profile)
     head = run.profile
-    if "updates" in cfg and own.get("updates") and cfg["updates"] != own["updates"]:
+    if "width" in cfg and own.get("width") and cfg["width"] != own["width"]:
+        head += ", full width" if cfg["width"] == ref["width"] else f", width {cfg['width']}"
+    elif "updates" in cfg and own.get("updates") and cfg["updates"] != own["updates"]:
         head += f" ×{cfg['updates'] / own['updates']:g}"
     parts = []
     if "width" in cfg:
@@ -403,7 +418,9 @@ def fig3_tanh_sequence(sat: Run) -> Row:
 def fig3_softsign_less(sat: Run) -> Row:
     """Fig. 3 (bottom), §3.3: softsign's layers saturate less than tanh's, and together.
 
-    Ours: the share of saturated units (within 1% of ±1) per layer at the end, and the spread
+    Ours: the share of saturated units (derivative below 4% of its peak,
+    :func:`glorot.probes.saturation_threshold`: tanh |z| > 0.98, softsign |z| > 0.8) per layer
+    at the end, and the spread
     (last minus first, over layers) of the updates at which each layer's activation std reaches
     80% of its final value (:func:`glorot.experiments.saturation.settle_update`). Rule: softsign
     less saturated than tanh in every layer *and* its layers settling within a shorter spread:
@@ -732,10 +749,11 @@ def fig9_weight_gradients(grad: Run) -> Row:
     with the normalized init; with the standard init they spread apart, larger in the lower layers.
 
     Ours: the ratio of the largest to the smallest weight-gradient std over layers (median over the
-    probes after the first ``early_updates``), and whether layer 1's std exceeds the top layer's at
-    the end (standard). Three checks: normalized spread ≤ 1.25; standard spread ≥ 1.5 × the
-    normalized one; standard layer 1 above the top layer. Rule: all three: agrees; one or two:
-    partly; none: not yet at paper scale (or differs at it)."""
+    probes after the first ``early_updates``), and how often layer 1's std is the widest
+    (standard; :func:`glorot.experiments.gradients.order_summary`). Three checks: normalized
+    spread ≤ 1.25; standard spread ≥ 1.5 × the normalized one; standard layer 1 widest at most
+    probes after initialization. Rule: all three: agrees; one or two: partly; none: not yet at
+    paper scale (or differs at it)."""
     claim = "Fig. 9, §4.3: weight gradients in training: alike across layers with normalized init only"
     paper_text = "normalized: same variance across layers; standard: spread apart, larger in lower layers"
     if isinstance(grad, Missing):
@@ -745,13 +763,13 @@ def fig9_weight_gradients(grad: Run) -> Row:
     spread = wide.max(axis=1) / wide.min(axis=1)
     early = grad.config.get("early_updates") or 0
     med = spread[spread.index.get_level_values("update") > early].groupby("init").median()
-    last = wide.loc["standard"].iloc[-1]
+    order = grad_analysis.order_summary(grad_analysis.weight_grad_order(grad["stats"])).set_index("init").loc["standard"]
     checks = {"normalized alike": bool(med["normalized"] <= 1.25),
               "standard spread apart": bool(med["standard"] >= 1.5 * med["normalized"]),
-              "standard larger in layer 1": bool(last.iloc[0] > last.iloc[-1])}
+              "standard widest in layer 1": bool(order["layer1_widest_share"] > 0.5)}
     ours = (f"largest / smallest std over layers (median over training): {med['standard']:.2f} (standard), "
-            f"{med['normalized']:.2f} (normalized); standard at the end, layer 1 {last.iloc[0]:.2g} vs layer "
-            f"{last.index[-1]} {last.iloc[-1]:.2g}")
+            f"{med['normalized']:.2f} (normalized); standard: layer 1 widest at {100 * order['layer1_widest_share']:.0f}% "
+            f"of the probes (most often layer {order['most_often_widest']})")
     values = {"spread_standard": float(med["standard"]), "spread_normalized": float(med["normalized"])} | checks
     held = [k for k, v in checks.items() if v]
     if len(held) == len(checks):
