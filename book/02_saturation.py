@@ -21,7 +21,7 @@
 #
 # **Parameters.** `profile` is `smoke` (seconds, for tests), `quick` (the default, shown from
 # the results archive: a tenth of the paper's width and a few epochs, minutes on a CPU, and
-# for Figures 3 and 4 also the paper's width, 1000 units, for 5 epochs: about half an hour on
+# for Figures 3 and 4 also the paper's width, 1000 units, for 3 epochs: about 17 minutes on
 # one CPU core) or `paper` (width 1000 and the paper's 1.9–2.8M updates; needs a GPU:
 # `python -m glorot run sigmoid_saturation --profile paper --device cuda`, and likewise
 # `activation_saturation`). `activation` and `compare_with` are the two networks of
@@ -86,8 +86,9 @@ if full_width is not None:
     pages.glue("fw_sentence", (
         f"Figures 3 and 4 are shown first at the paper's width: {fw_cfg['width']:,} units per layer, "
         f"{fw_cfg['updates']:,} updates ({fw_cfg['updates'] / UPDATES_PER_EPOCH:g} epochs), learning rates "
-        f"{pages.and_list(fw_cfg['learning_rates'], '{:g}')} (the profile's; `saturation.FULL_WIDTH_CPU`), about half an hour "
-        f"on one CPU core (the wall time is under each figure); then at the profile's width beside it."))
+        f"{pages.and_list(fw_cfg['learning_rates'], '{:g}')}, chosen on validation error at this width (the profile's 0.1 "
+        f"leaves tanh on the plateau of the most frequent class; `saturation.FULL_WIDTH_CPU` gives the search), under half "
+        f"an hour on one CPU core (the wall time is under each figure); then at the profile's width beside it."))
 else:
     pages.glue("fw_sentence", "")
 
@@ -515,6 +516,23 @@ pages.glue_all(fig3_share_act=seq(o3["share"], activation), fig3_p95_act=seq(o3[
                fig3_final_cmp=pcts(final3[compare_with]), fig3_main_width=main.config["width"],
                fig3_main_updates=main.config["updates"])
 pages.glue("fig3_layers", len(final3))
+
+
+def errors_sentence(result):
+    """The final test error of each network of a run, beside the most-frequent-class error."""
+    c = result["curves"]
+    c = c[(c["update"] == c["update"].max()) & (c["split"] == "test")]
+    errs = c.set_index("activation")["error"]
+    plateau = 1 - float(shapeset.class_probabilities().max())
+    stuck = [a for a in (activation, compare_with) if errs[a] > plateau - 0.01]
+    return (f"After {int(c['update'].max()):,} updates at width {result.config['width']:,} the test error is "
+            f"{100 * errs[activation]:.1f}% for {activation} and {100 * errs[compare_with]:.1f}% for {compare_with} (always "
+            f"answering the most frequent class: {100 * plateau:.1f}%)"
+            + (f"; {pages.and_list(stuck)} {'has' if len(stuck) == 1 else 'have'} not left that plateau yet, so "
+               f"{'its' if len(stuck) == 1 else 'their'} layers have had no reason to saturate." if stuck else "."))
+
+
+pages.glue("fig3_errors", errors_sentence(main))
 runs3 = {main.config["width"]: o3}
 if sat_full is not None:
     o3n = order_tables(sat["stats"])
@@ -564,7 +582,7 @@ pages.glue("tbl_fig3_caption", pages.caption(
 # for {glue:md}`fig3_p95_cmp`. At the end its layers have {glue:md}`fig3_final_cmp` saturated
 # units (layers 1–{glue:text}`fig3_layers:d`), against {glue:md}`fig3_final_act` for
 # {glue:md}`activation_name`. Paper: the softsign's layers "saturate less and do so together".
-# {glue:md}`fig3_narrow_intro` {glue:md}`fig3_width_change`
+# {glue:md}`fig3_errors` {glue:md}`fig3_narrow_intro` {glue:md}`fig3_width_change`
 # {numref}`tbl-tanh-softsign-order` gathers the crossing times.
 #
 # :::{table} When each layer saturates, both networks. {glue:md}`tbl_fig3_caption`
@@ -704,8 +722,8 @@ pages.glue("fig4_cmp_zero_top", 100 * m4.loc[(compare_with, top), "share_near_ze
 # %% [markdown]
 # ## Longer runs on this CPU
 #
-# The runs above stop after {glue:text}`sig_epochs:g` and {glue:text}`sat_epochs:g` epochs of
-# 20k updates; the paper's ran for about 140 and 95. To look further without a GPU, both
+# The profile's runs above (width {glue:text}`sat_width:,d`) stop after {glue:text}`sig_epochs:g`
+# and {glue:text}`sat_epochs:g` epochs of 20k updates; the paper's ran for about 140 and 95. To look further without a GPU, both
 # experiments are run again with `longer_factor` times the updates (probing `longer_factor`
 # times less often, so each run keeps the same number of probes), everything else unchanged.
 # Still only a fraction of the paper's training, at 1/{glue:text}`width_ratio:g` of its

@@ -31,7 +31,7 @@
 #
 # **Parameters.** `profile` is `smoke` (seconds, for tests), `quick` (the default, shown from
 # the results archive; width 100, tens of thousands of updates, and the paper's width, 1000
-# units, for 5 epochs: about half an hour on one CPU core) or `paper` (width 1000 and
+# units, for 2.5 epochs: about 17 minutes on one CPU core) or `paper` (width 1000 and
 # 1.9M updates; needs a GPU: `python -m glorot run gradient_dynamics --profile paper --device
 # cuda`). `activation` is the hidden units' non-linearity (the paper: tanh). `longer_factor`
 # sets the longer run at the end (that many times the profile's updates; 1 for none).
@@ -52,7 +52,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from glorot import data, experiments, nets, pages, plots_dynamics
+from glorot import data, experiments, nets, pages, plots_dynamics, shapeset
 from glorot.experiments import gradients, saturation
 from glorot.train import UPDATES_PER_EPOCH
 from glorot.validation import check_device
@@ -212,6 +212,18 @@ res = res_full if res_full is not None else res_narrow
 
 # %% tags=["remove-cell"]
 stats, curves, main_cfg = res["stats"], res["curves"], res.config
+
+
+def errors_at_end(result):
+    """Each network's final test error, beside the most-frequent-class plateau it may still be on."""
+    c = result["curves"]
+    c = c[(c["update"] == c["update"].max()) & (c["split"] == "test")].set_index("init")["error"]
+    plateau = 1 - float(shapeset.class_probabilities().max())
+    stuck = [i for i in c.index if c[i] > plateau - 0.01]
+    return (f"At the end of the width-{result.config['width']:,} run the test error is "
+            + pages.and_list([f"{100 * c[i]:.1f}% ({i})" for i in c.index])
+            + f" (the most frequent class: {100 * plateau:.1f}%)"
+            + (f"; the {pages.and_list(stuck)} network has not left that plateau within the run." if stuck else "."))
 early = main_cfg["early_updates"]
 scale = scale_of(res)
 pages.glue_all(main_width=main_cfg["width"], main_updates=main_cfg["updates"], early_updates=early)
@@ -219,12 +231,14 @@ if res_full is not None:
     pages.glue("main_run_sentence", (
         f"The figures below are, first, at the paper's width: {main_cfg['width']:,} units per layer, {main_cfg['updates']:,} "
         f"updates ({main_cfg['updates'] / UPDATES_PER_EPOCH:g} epochs of 20k) at learning rates "
-        f"{pages.and_list(main_cfg['learning_rates'], '{:g}')} (the profile's; `gradients.FULL_WIDTH_CPU`), probed every "
+        f"{pages.and_list(main_cfg['learning_rates'], '{:g}')}, chosen on validation error at this width (the profile's 0.1 "
+        f"leaves the standard network on the plateau and saturates the normalized one; `gradients.FULL_WIDTH_CPU` gives the "
+        f"search), probed every "
         f"{main_cfg['early_probe_every']:,} updates for the first {early:,} and every {main_cfg['probe_every']:,} after, trained "
         f"on this CPU in {res.provenance.get('wall_time_s', float('nan')) / 60:.0f} minutes; then, beside them, the "
-        f"`{profile}` profile's width-{res_narrow.config['width']:,} run."))
+        f"`{profile}` profile's width-{res_narrow.config['width']:,} run. " + errors_at_end(res)))
 else:
-    pages.glue("main_run_sentence", f"At the `{profile}` profile the figures below show the profile's run only.")
+    pages.glue("main_run_sentence", f"At the `{profile}` profile the figures below show the profile's run only. " + errors_at_end(res))
 ratio = gradients.gradient_ratio(stats)
 rev = gradients.reversal_update(ratio)
 r = rev.set_index("init")
@@ -663,8 +677,19 @@ if res_full is not None:  # the same three panels for the profile's narrower run
                 "softsign, standard init (Fig. 3 bottom)": soft_act_n}
     pages.glue("fig10_narrow", plots_dynamics.fig3_percentiles(res_narrow["stats"], panels=panels_n, saturation=True))
     sat_n = saturation.saturation_order(act_n, level=0.5, by=("init",)).pivot(index="layer", columns="init", values="final")
+    settle_n = pd.concat([saturation.settle_update(act_n, by=("init",)).assign(network=lambda d: activation + ", " + d["init"]),
+                          saturation.settle_update(soft_act_n).assign(network=soft_n)]).pivot(index="layer", columns="network",
+                                                                                               values="update")
+    timing_n = settle_n[norm].max() <= settle_n[soft_n].max() and settle_n[norm].max() < settle_n[stdn].max()
+    together_n = (settle_n[norm].max() - settle_n[norm].min()) <= (settle_n[stdn].max() - settle_n[stdn].min())
+    f10n_kind = ("agrees" if timing_n and together_n and sat_n.loc[1, "normalized"] < 0.3 else
+                 "partly" if timing_n or together_n else "not yet at paper scale")
+    f10n_verdict = verdict(f10n_kind, (
+        f"{at_scale(narrow_cfg)}, the normalized {activation} network's layers reach 80% of their final activation std by update "
+        f"{settle_n[norm].max():,.0f}, against {settle_n[soft_n].max():,.0f} for softsign and {settle_n[stdn].max():,.0f} for "
+        f"standard {activation}; its layer 1 ends {100 * sat_n.loc[1, 'normalized']:.0f}% saturated"), narrow_cfg)
     pages.glue("fig10_narrow_caption", pages.caption(
-        narrow_scale, f"Softsign panel: {soft_narrow.scale()}, cut to the first {narrow_cfg['updates']:,} updates"))
+        narrow_scale, f"Softsign panel: {soft_narrow.scale()}, cut to the first {narrow_cfg['updates']:,} updates", f10n_verdict))
     pages.glue("f10_width_change", (
         f"At width {narrow_cfg['width']:,} the normalized network's layer 1 ends {100 * sat_n.loc[1, 'normalized']:.0f}% "
         f"saturated (standard: {100 * sat_n.loc[1, 'standard']:.0f}%), against {100 * float(final[norm].iloc[0]):.0f}% "
