@@ -90,7 +90,7 @@ if full_width is not None:
         f"leaves tanh on the plateau of the most frequent class; `saturation.FULL_WIDTH_CPU` gives the search), under half "
         f"an hour on one CPU core (the wall time is under each figure); then at the profile's width beside it."))
 else:
-    pages.glue("fw_sentence", "")
+    pages.glue("fw_sentence", f"(At the `{profile}` profile there is one run, at one width.)")
 
 # %% tags=["remove-cell"]
 pages.glue("sat_eps_pct", 100 * probes.SATURATION_DERIVATIVE)
@@ -546,9 +546,9 @@ if sat_full is not None:
         f"{sat.config['updates']:,} updates, are in the figure below the main one."))
 else:
     pages.glue("fig3_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
-    pages.glue("fig3_narrow_caption", "")
-    pages.glue("fig3_width_change", "")
-    pages.glue("fig3_narrow_intro", "")
+    pages.glue("fig3_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("fig3_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("fig3_narrow_intro", f"(At the `{profile}` profile there is one run, at one width.)")
 pages.glue("tbl_fig3_order", order_table(runs3))
 pages.glue("tbl_fig3_caption", pages.caption(
     f"First update at which each layer's saturated share (f′(s) below {100 * probes.SATURATION_DERIVATIVE:g}% of its peak) "
@@ -657,8 +657,8 @@ if sat_full is not None:
         f"{m4.loc[(compare_with, 1), 'mode_pos']:+.2f})."))
 else:
     pages.glue("fig4_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
-    pages.glue("fig4_narrow_caption", "")
-    pages.glue("fig4_width_change", "")
+    pages.glue("fig4_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("fig4_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
 modes_tbl = pd.concat(tables4, ignore_index=True)[["width", *modes.columns]].rename(columns={
     "mode_neg": "mode < 0", "mode_pos": "mode > 0", "peak_at": "highest bin",
     "share_at_ends": "share in ±[0.95, 1]", "share_near_zero": "share in (−0.2, 0.2)"})

@@ -296,8 +296,8 @@ if res_full is not None:
         f"and ends at ×{rn['factor_final']:.2f}, against ×{r.loc['standard', 'factor_final']:.2f} at width "
         f"{main_cfg['width']:,}."))
 else:
-    pages.glue("fig_factor_narrow_caption", "")
-    pages.glue("rev_width_change", "")
+    pages.glue("fig_factor_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("rev_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
 pages.glue("rev_table", pd.concat(rev_tables, ignore_index=True))
 pages.glue("rev_table_caption", pages.caption(scale, rev_verdict))
 
@@ -498,8 +498,8 @@ if res_full is not None:
         f"is ×{stn['spread_median']:.2f} (standard) and ×{f9_sum_n.loc['normalized', 'spread_median']:.2f} (normalized), "
         f"against ×{st['spread_median']:.2f} and ×{f9_sum.loc['normalized', 'spread_median']:.2f}."))
 else:
-    pages.glue("fig9_narrow_caption", "")
-    pages.glue("f9_width_change", "")
+    pages.glue("fig9_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("f9_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
 pages.glue("fig9_caption", pages.caption(scale, fig9_v))
 pages.glue("fig9_order_table", order_table(summaries), floatfmt=".2f")
 pages.glue("fig9_order_caption", pages.caption("Over the probes after initialization; spread: the largest std over the "
@@ -697,8 +697,8 @@ if res_full is not None:  # the same three panels for the profile's narrower run
         f"({narrow_nvar:.2f} instead of {first_layer_nvar:.2f}) drives it into saturation."))
 else:
     pages.glue("fig10_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
-    pages.glue("fig10_narrow_caption", "")
-    pages.glue("f10_width_change", "")
+    pages.glue("fig10_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("f10_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
 
 
 # %% [markdown]
