@@ -57,6 +57,9 @@ sig_longer, skipped = experiments.longer_run(profile, longer_factor, sig_cfg, lo
 sat_longer, _ = experiments.longer_run(profile, longer_factor, sat_cfg, longer_keys)
 at_paper_scale = profile == "paper"  # the paper's width and number of updates
 full_width = saturation.FULL_WIDTH_CPU if profile == "quick" else None  # Figs. 3-4 at width 1000 on this CPU
+ONE_RUN = f"(At the `{profile}` profile there is one run, at one width.)"
+ONE_RUN_FIGURE = f"(At the `{profile}` profile the run above is the only one: no second width is shown.)"
+"""What the page says in place of the second-width run's sentences and figures where the profile has none (smoke, paper)."""
 
 PAPER_SIG = "paper: width 1000, ~140 epochs (2.8M updates), learning rate chosen on validation (not given)"
 PAPER_SAT = "paper: width 1000, ~95 epochs (1.9M updates), learning rates chosen on validation (not given)"
@@ -90,7 +93,7 @@ if full_width is not None:
         f"leaves tanh on the plateau of the most frequent class; `saturation.FULL_WIDTH_CPU` gives the search), under half "
         f"an hour on one CPU core (the wall time is under each figure); then at the profile's width beside it."))
 else:
-    pages.glue("fw_sentence", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("fw_sentence", ONE_RUN)
 
 # %% tags=["remove-cell"]
 pages.glue("sat_eps_pct", 100 * probes.SATURATION_DERIVATIVE)
@@ -545,10 +548,8 @@ if sat_full is not None:
         f"The same two networks at the `{profile}` profile's width, {sat.config['width']:,} units, for "
         f"{sat.config['updates']:,} updates, are in the figure below the main one."))
 else:
-    pages.glue("fig3_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
-    pages.glue("fig3_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
-    pages.glue("fig3_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
-    pages.glue("fig3_narrow_intro", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("fig3_narrow", ONE_RUN_FIGURE)
+    pages.glue_all(**dict.fromkeys(["fig3_narrow_caption", "fig3_width_change", "fig3_narrow_intro"], ONE_RUN))
 pages.glue("tbl_fig3_order", order_table(runs3))
 pages.glue("tbl_fig3_caption", pages.caption(
     f"First update at which each layer's saturated share (f′(s) below {100 * probes.SATURATION_DERIVATIVE:g}% of its peak) "
@@ -656,9 +657,8 @@ if sat_full is not None:
         f"(width {main.config['width']:,}: {m4.loc[(compare_with, 1), 'mode_neg']:+.2f} / "
         f"{m4.loc[(compare_with, 1), 'mode_pos']:+.2f})."))
 else:
-    pages.glue("fig4_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
-    pages.glue("fig4_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
-    pages.glue("fig4_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("fig4_narrow", ONE_RUN_FIGURE)
+    pages.glue_all(**dict.fromkeys(["fig4_narrow_caption", "fig4_width_change"], ONE_RUN))
 modes_tbl = pd.concat(tables4, ignore_index=True)[["width", *modes.columns]].rename(columns={
     "mode_neg": "mode < 0", "mode_pos": "mode > 0", "peak_at": "highest bin",
     "share_at_ends": "share in ±[0.95, 1]", "share_near_zero": "share in (−0.2, 0.2)"})

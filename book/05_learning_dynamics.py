@@ -63,6 +63,9 @@ device = check_device(device)
 experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 longer, skipped = experiments.longer_run(profile, longer_factor, grad_cfg, ("updates", "probe_every", "eval_every"))
 full_width = gradients.FULL_WIDTH_CPU if profile == "quick" else None  # Figs. 9-10 at width 1000 on this CPU
+ONE_RUN = f"(At the `{profile}` profile there is one run, at one width.)"
+ONE_RUN_FIGURE = f"(At the `{profile}` profile the run above is the only one: no second width is shown.)"
+"""What the page says in place of the second-width run's sentences and figures where the profile has none (smoke, paper)."""
 paper_cfg = experiments.config("gradient_dynamics", "paper")
 PAPER_WIDTH, PAPER_UPDATES = paper_cfg["width"], paper_cfg["updates"]
 QUICKLY = 5 * UPDATES_PER_EPOCH  # "very quickly": within the first 5 epochs, about 5% of the paper's 95
@@ -296,8 +299,7 @@ if res_full is not None:
         f"and ends at ×{rn['factor_final']:.2f}, against ×{r.loc['standard', 'factor_final']:.2f} at width "
         f"{main_cfg['width']:,}."))
 else:
-    pages.glue("fig_factor_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
-    pages.glue("rev_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue_all(**dict.fromkeys(["fig_factor_narrow_caption", "rev_width_change"], ONE_RUN))
 pages.glue("rev_table", pd.concat(rev_tables, ignore_index=True))
 pages.glue("rev_table_caption", pages.caption(scale, rev_verdict))
 
@@ -306,7 +308,7 @@ pages.glue("rev_table_caption", pages.caption(scale, rev_verdict))
 pages.glue("fig_bpvar", plots_dynamics.backprop_variance(stats, max_update=early))
 pages.glue("fig_factor", plots_dynamics.variance_factor(ratio))
 pages.glue("fig_factor_narrow", plots_dynamics.variance_factor(ratio_n) if res_full is not None
-           else f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
+           else ONE_RUN_FIGURE)
 
 
 # %% [markdown]
@@ -423,10 +425,9 @@ def order_table(summaries):
     return pd.DataFrame(rows)
 
 
-def magnitude_sentence(result):
-    """Fig. 9's magnitudes: our std at about epoch 5 (or the run's end) beside the paper's reading."""
-    sp = spread_table(result["stats"])
-    target = min(5 * UPDATES_PER_EPOCH, result.config["updates"])
+def magnitude_sentence(sp, cfg):
+    """Fig. 9's magnitudes from a run's spread_table: our std at about epoch 5 (or the run's end) beside the paper's reading."""
+    target = min(5 * UPDATES_PER_EPOCH, cfg["updates"])
     ups = sp.index.get_level_values("update")
     at = ups[np.argmin(np.abs(ups - target))]
     s, n = sp.loc[("standard", at)], sp.loc[("normalized", at)]
@@ -484,7 +485,7 @@ how_long = ("at no probe" if pd.isna(st["first_layer1_widest"]) else
             f"stretch {st['longest_layer1_widest']:,.0f} updates")
 pages.glue("f9_how_long", how_long)
 pages.glue("f9_std_end", ", ".join(f"{std_end[k]:.2e}" for k in range(1, depth + 1)))
-mag, mag_at = magnitude_sentence(res)
+mag, mag_at = magnitude_sentence(spread, main_cfg)
 pages.glue("f9_magnitude", mag)
 summaries = {main_cfg["width"]: f9_sum}
 if res_full is not None:
@@ -498,8 +499,7 @@ if res_full is not None:
         f"is ×{stn['spread_median']:.2f} (standard) and ×{f9_sum_n.loc['normalized', 'spread_median']:.2f} (normalized), "
         f"against ×{st['spread_median']:.2f} and ×{f9_sum.loc['normalized', 'spread_median']:.2f}."))
 else:
-    pages.glue("fig9_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
-    pages.glue("f9_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue_all(**dict.fromkeys(["fig9_narrow_caption", "f9_width_change"], ONE_RUN))
 pages.glue("fig9_caption", pages.caption(scale, fig9_v))
 pages.glue("fig9_order_table", order_table(summaries), floatfmt=".2f")
 pages.glue("fig9_order_caption", pages.caption("Over the probes after initialization; spread: the largest std over the "
@@ -514,7 +514,7 @@ pages.glue("fig9_table_caption", pages.caption("At the first probe, a quarter an
 # %% tags=["remove-cell"]
 pages.glue("fig9", plots_dynamics.fig9_weight_gradients(stats))
 pages.glue("fig9_narrow", plots_dynamics.fig9_weight_gradients(res_narrow["stats"]) if res_full is not None
-           else f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
+           else ONE_RUN_FIGURE)
 
 
 # %% [markdown]
@@ -696,9 +696,8 @@ if res_full is not None:  # the same three panels for the profile's narrower run
         f"({100 * float(final[stdn].iloc[0]):.0f}%) at width {main_cfg['width']:,}: the narrow first layer's larger n·Var[W] "
         f"({narrow_nvar:.2f} instead of {first_layer_nvar:.2f}) drives it into saturation."))
 else:
-    pages.glue("fig10_narrow", f"(At the `{profile}` profile the run above is the only one: no second width is shown.)")
-    pages.glue("fig10_narrow_caption", f"(At the `{profile}` profile there is one run, at one width.)")
-    pages.glue("f10_width_change", f"(At the `{profile}` profile there is one run, at one width.)")
+    pages.glue("fig10_narrow", ONE_RUN_FIGURE)
+    pages.glue_all(**dict.fromkeys(["fig10_narrow_caption", "f10_width_change"], ONE_RUN))
 
 
 # %% [markdown]
