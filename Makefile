@@ -57,7 +57,7 @@ $(BIN)/python:
 # The kernelspec installed inside the venv makes the kernel `python3` resolve to this venv for
 # papermill and nbval even when the user has another `python3` kernel in ~/.local/share/jupyter.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[book,test]"
+	$(BIN)/python -m pip install -e ".[book,test,cluster]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
 	    --display-name "Python 3 (ipykernel)"
 	touch $@

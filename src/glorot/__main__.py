@@ -8,6 +8,9 @@ torch but not Jupyter), store it in the results archive, and check the archive.
     python -m glorot archive check                         every archived entry: ok / stale / corrupt
     python -m glorot plan --profile paper --device h200     the paper profile as chunks of <= 9 GPU-minutes
     python -m glorot run-chunk shapeset_curves.1 --profile paper --device cuda   one chunk (resumes, saves)
+    python -m glorot sweep --profile paper --cluster local --workers 1      the plan on this machine's GPU
+    python -m glorot sweep --profile paper --cluster slurm --workers 8 --partition gpu --walltime 04:00:00
+    python -m glorot sweep --profile quick --device cpu --cluster tcp://host:8786 --grid seed='[0,1,2,3]'
 
 ``--set KEY=VALUE`` takes JSON values (``0.01``, ``[0.1, 0.3]``, ``"tanh"``); a value that is
 not JSON is passed as a string, and the experiment's typed configuration then says whether
@@ -109,6 +112,76 @@ def _run_chunk(args, parser) -> int:
     return 0
 
 
+def _sweep(args, parser) -> int:
+    """Plan the sweep, start (or reach) the cluster, run it, print the outcome of every run."""
+    from . import clusters, sweep
+
+    try:
+        device = check_device_name(args.device)
+        gpus = args.gpus_per_worker if args.gpus_per_worker is not None else (1 if device == "cuda" else 0)
+        if device == "cpu" and gpus:
+            raise ConfigError("--gpus-per-worker is for --device cuda; CPU workers run one chunk each at a time")
+        if device == "cuda" and not gpus:
+            raise ConfigError("--device cuda needs --gpus-per-worker of at least 1")
+        grid = {}
+        for item in args.grid:
+            if "=" not in item:
+                parser.error(f"--grid expects KEY=[V1,V2,...], got {item!r}")
+            key, value = item.split("=", 1)
+            grid[key] = _parse_value(value)
+        plan_device = args.plan_device or ("h200" if device == "cuda" else "cpu")
+        plan = sweep.plan_sweep(args.profile, args.experiments or None, plan_device, args.chunk_minutes,
+                                args.chunk_updates, grid, **_overrides(args, parser))
+        print(plan.table(), flush=True)
+        if args.dry_run:
+            return 0
+        if args.cluster == "local":
+            cluster = clusters.local_cluster(args.workers, gpus)
+        elif args.cluster == "slurm":
+            cluster = clusters.slurm_cluster(args.workers, gpus, partition=args.partition, account=args.account,
+                                             walltime=args.walltime, cores=args.cores, memory=args.memory,
+                                             job_options=tuple(args.slurm_option))
+        else:
+            cluster = None
+    except ValueError as e:  # ConfigError is one
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    from distributed import Client
+
+    try:
+        client = clusters.connect(args.cluster) if cluster is None else Client(cluster)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    try:
+        report = sweep.run_sweep(client, plan, device, progress=not args.no_progress)
+    except sweep.SweepInterrupted as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 3
+    finally:
+        _close_quietly(client, cluster)
+    print(report.table())
+    return 0 if report.ok else 1
+
+
+def _close_quietly(client, cluster) -> None:
+    """Close the client (and the cluster this command started), even with the scheduler gone."""
+    for thing in (client, cluster):
+        if thing is None:
+            continue
+        try:
+            thing.close(timeout=5) if thing is client else thing.close()
+        except Exception:  # noqa: BLE001 - closing after a lost scheduler may fail in many ways; nothing is left to save
+            pass
+
+
+def check_device_name(device: str) -> str:
+    """``cpu`` or ``cuda``: the device of the sweep's workers (which this machine need not have)."""
+    if device not in ("cpu", "cuda"):
+        raise ConfigError(f"--device must be cpu or cuda (the workers' device), got {device!r}")
+    return device
+
+
 def _archive_check() -> int:
     table = archive.check_all()
     print(archive.format_check(table))
@@ -155,6 +228,34 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     c.add_argument("--no-save", action="store_true", help="do not archive the run when this chunk completes it")
     _execution_options(c)
+    w = sub.add_parser("sweep", help="run a profile's plan (or a grid) as Dask tasks: locally, on SLURM or on a scheduler")
+    w.add_argument("experiments", nargs="*", help="experiments to run (default: every training experiment)")
+    w.add_argument("--profile", default="paper", help=f"one of {', '.join(experiments.PROFILES)}")
+    w.add_argument("--cluster", default="local", help="local (worker processes here), slurm (dask-jobqueue), or the "
+                   "address of a running scheduler (tcp://host:8786)")
+    w.add_argument("--workers", type=int, default=1, help="worker processes (local) or jobs (slurm); default 1")
+    w.add_argument("--gpus-per-worker", type=int, default=None, help="GPUs each worker owns (default 1 with --device "
+                   "cuda); each chunk asks for one GPU resource")
+    w.add_argument("--device", default="cuda", help="the workers' device: cuda (default) or cpu")
+    w.add_argument("--plan-device", default=None, help="device the chunks are sized for (default h200's model for "
+                   "cuda, calibrated now for cpu); see `plan --device`")
+    w.add_argument("--chunk-minutes", type=float, default=plans.CHUNK_MINUTES, help="longest chunk (default 9)")
+    w.add_argument("--chunk-updates", type=int, default=None, help="cut every run into chunks of this many "
+                   "model-updates instead (exact cuts, whatever the device)")
+    w.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter of every "
+                   "experiment that has it")
+    w.add_argument("--grid", action="append", default=[], metavar="KEY=[V1,...]", help="run every combination of "
+                   "these values (repeatable: a cartesian product)")
+    w.add_argument("--dry-run", action="store_true", help="print the sweep's plan and stop")
+    w.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s_ = w.add_argument_group("slurm", "options of --cluster slurm (each worker is one job)")
+    s_.add_argument("--partition", default=None, help="the partition (queue) of the jobs")
+    s_.add_argument("--account", default=None, help="the account charged")
+    s_.add_argument("--walltime", default="02:00:00", help="each job's time limit, [D-]HH:MM[:SS] (default 02:00:00)")
+    s_.add_argument("--cores", type=int, default=8, help="CPU cores per job (default 8)")
+    s_.add_argument("--memory", default="32GB", help="memory per job (default 32GB)")
+    s_.add_argument("--slurm-option", action="append", default=[], metavar="OPTION",
+                    help="a further #SBATCH line, e.g. --slurm-option=--qos=short (repeatable)")
     a = sub.add_parser("archive", help="check the results archive")
     a.add_argument("action", choices=["check"])
     args = parser.parse_args(argv)
@@ -167,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         return _plan(args, parser)
     if args.command == "run-chunk":
         return _run_chunk(args, parser)
+    if args.command == "sweep":
+        return _sweep(args, parser)
     return _run(args, parser)
 
 
