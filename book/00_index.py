@@ -228,6 +228,7 @@ pages.glue("index_seed_spread", (
 # | §5, Table 1 | Table 1, its significance test, and what is missing at the paper's scale | {doc}`07_table1` |
 # | §5, Fig. 12 | the finite datasets, the MNIST subset, the SVM baseline | {doc}`08_finite_datasets` |
 # | — | what the code achieves on each device, against the memory-bandwidth bound | {doc}`09_performance` |
+# | — | running the paper's grid on a cluster (Dask: one GPU, SLURM, a running scheduler) and its GPU-hours | {doc}`10_cluster` |
 #
 # ```{bibliography}
 # ```

@@ -241,8 +241,22 @@ def _cpu_throughput():
     return plots_perf.cpu_throughput(rates, dram)
 
 
+def _sweep_schedule():
+    """The appendix's figure: the paper profile's plan on the H200 model, scheduled on 1-16 GPUs."""
+    import pandas as pd
+
+    from glorot import sweep
+
+    plan = sweep.plan_sweep("paper", None, "h200")
+    longest = max(r.minutes for r in plan.runs)
+    rows = [{"sweep": "paper profile", "gpus": n, "hours": sweep.schedule_minutes(plan, n) / 60,
+             "ideal_hours": plan.total_minutes() / n / 60, "longest_run_hours": longest / 60} for n in (1, 2, 4, 8, 16)]
+    return plots_perf.sweep_schedule(pd.DataFrame(rows))
+
+
 CASES = {
     "plots_perf.cpu_throughput": _cpu_throughput,
+    "plots_perf.sweep_schedule": _sweep_schedule,
     "plots.shapeset_grid": lambda: plots.shapeset_grid(
         [(*shapeset.generate(8, seed=0), "32x32 (as used)"), (*shapeset.generate(16, seed=0, image_size=64), "64x64")],
         shapeset.LABEL_NAMES, n_cols=8, n_rows=2),

@@ -308,6 +308,9 @@ def test_the_schedule_is_bounded_by_the_longest_run_and_the_share_per_device():
     (["--device", "cpu", "--gpus-per-worker", "1"], "--gpus-per-worker is for --device cuda"),
     (["--cluster", "nowhere"], "scheduler's address"),
     (["--walltime", "ten hours", "--cluster", "slurm"], "walltime must be"),
+    (["--device", "cuda", "--workers", "2"], "--cluster local --device cuda takes --workers 1"),
+    (["--chunk-minutes", "nan"], "chunk_minutes must be"),
+    (["--set", "width=1e12"], "width must be an integer"),
 ])
 def test_the_sweep_command_refuses_bad_options_with_a_clear_error(tmp_path, args, message):
     base = [sys.executable, "-m", "glorot", "sweep", "gradient_dynamics", "--profile", "smoke", "--device", "cpu",
@@ -322,12 +325,14 @@ def test_slurm_jobs_ask_for_the_partition_account_walltime_and_gpus(tmp_path):
     from dask_jobqueue import SLURMCluster
 
     options = clusters.slurm_options(4, 2, partition="gpu", account="proj42", walltime="04:00:00",
-                                     job_options=("--qos=short",))
+                                     job_options=("--qos=short",), env=sweep.worker_env())
     with SLURMCluster(**options) as cluster:
         script = cluster.job_script()
     for line in ("#SBATCH -p gpu", "#SBATCH -A proj42", "#SBATCH -t 04:00:00", "#SBATCH --gres=gpu:2",
-                 "#SBATCH --qos=short", "--resources GPU=2", "--nthreads 2", "export GLOROT_RESULTS=", sys.executable):
+                 "#SBATCH --qos=short", "#SBATCH --cpus-per-task=8", "--resources GPU=2", "--nthreads 2 ",
+                 "export GLOROT_RESULTS=", sys.executable):
         assert line in script, (line, script)
+    assert script.count("--nthreads") == 1, script
     with pytest.raises(ConfigError, match="walltime"):
         clusters.slurm_options(walltime="2h")
     with pytest.raises(ConfigError, match="partition"):

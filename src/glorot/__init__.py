@@ -2,6 +2,10 @@
 
 Modules, one job each, arrows pointing down (a module imports only modules below it):
 
+- :mod:`glorot.sweep`         the paper's grid on a Dask cluster: the plan's chunks as tasks, one
+  device each, merged into the archive; :mod:`glorot.clusters` the cluster to run them on
+  (``LocalCluster``, SLURM, a running scheduler); :mod:`glorot.locks` the per-entry file lock
+
 - :mod:`glorot.experiments`   the experiments, one module per chapter (``setting``, ``saturation``,
   ``cost``, ``initialization``, ``gradients``, ``error_curves``) and ``registry``, the job pipeline
   (typed configuration -> validation -> estimate -> verified archive hit or checkpointed run)

@@ -10,7 +10,7 @@ torch but not Jupyter), store it in the results archive, and check the archive.
     python -m glorot run-chunk shapeset_curves.1 --profile paper --device cuda   one chunk (resumes, saves)
     python -m glorot sweep --profile paper --cluster local --workers 1      the plan on this machine's GPU
     python -m glorot sweep --profile paper --cluster slurm --workers 8 --partition gpu --walltime 04:00:00
-    python -m glorot sweep --profile quick --device cpu --cluster tcp://host:8786 --grid seed='[0,1,2,3]'
+    python -m glorot sweep --profile quick --device cpu --cluster tcp://host:8786 shapeset_curves --grid seed='[0,1,2,3]'
 
 ``--set KEY=VALUE`` takes JSON values (``0.01``, ``[0.1, 0.3]``, ``"tanh"``); a value that is
 not JSON is passed as a string, and the experiment's typed configuration then says whether
@@ -123,6 +123,10 @@ def _sweep(args, parser) -> int:
             raise ConfigError("--gpus-per-worker is for --device cuda; CPU workers run one chunk each at a time")
         if device == "cuda" and not gpus:
             raise ConfigError("--device cuda needs --gpus-per-worker of at least 1")
+        if args.cluster == "local" and device == "cuda" and args.workers > 1:
+            raise ConfigError(f"--cluster local --device cuda takes --workers 1: the worker processes of one machine all "
+                              f"see its GPUs and would share the first; use --workers 1 --gpus-per-worker "
+                              f"{args.workers * gpus} (one worker, each chunk on a GPU of its own)")
         grid = {}
         for item in args.grid:
             if "=" not in item:
@@ -136,11 +140,11 @@ def _sweep(args, parser) -> int:
         if args.dry_run:
             return 0
         if args.cluster == "local":
-            cluster = clusters.local_cluster(args.workers, gpus)
+            cluster = clusters.local_cluster(args.workers, gpus, env=sweep.worker_env())
         elif args.cluster == "slurm":
             cluster = clusters.slurm_cluster(args.workers, gpus, partition=args.partition, account=args.account,
                                              walltime=args.walltime, cores=args.cores, memory=args.memory,
-                                             job_options=tuple(args.slurm_option))
+                                             job_options=tuple(args.slurm_option), env=sweep.worker_env())
         else:
             cluster = None
     except ValueError as e:  # ConfigError is one
@@ -165,14 +169,22 @@ def _sweep(args, parser) -> int:
 
 
 def _close_quietly(client, cluster) -> None:
-    """Close the client (and the cluster this command started), even with the scheduler gone."""
-    for thing in (client, cluster):
-        if thing is None:
-            continue
-        try:
-            thing.close(timeout=5) if thing is client else thing.close()
-        except Exception:  # noqa: BLE001 - closing after a lost scheduler may fail in many ways; nothing is left to save
-            pass
+    """Close the client (and the cluster this command started), even with the scheduler gone.
+    The sweep has said all there is to say by now: Dask's own log records of a close that
+    cannot reach a lost scheduler (tracebacks of refused connections) are not printed."""
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    try:
+        for thing in (client, cluster):
+            if thing is None:
+                continue
+            try:
+                thing.close(timeout=5) if thing is client else thing.close()
+            except Exception:  # noqa: BLE001 - closing after a lost scheduler may fail in many ways; nothing is left to save
+                pass
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def check_device_name(device: str) -> str:

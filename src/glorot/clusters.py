@@ -36,29 +36,31 @@ def _whole(name: str, value, lo: int, hi: int) -> int:
     return value
 
 
-def _worker_env() -> dict:
-    """The folders every worker must write to: this process's archive and checkpoints."""
-    from . import archive
-    from .experiments import registry
+def _env(env) -> dict:
+    if env is None:
+        return {}
+    if not isinstance(env, dict) or not all(isinstance(k, str) and re.match(r"^[A-Z_][A-Z0-9_]*$", k) for k in env):
+        raise ConfigError(f"env must map environment variable names to values, got {env!r}")
+    return {k: str(v) for k, v in env.items()}
 
-    return {"GLOROT_RESULTS": str(archive.DEFAULT_ARCHIVE), "GLOROT_CHECKPOINTS": str(registry.CHECKPOINT_ROOT),
-            "PYTHONHASHSEED": "0"}
 
-
-def local_cluster(workers: int = 2, gpus_per_worker: int = 0):
-    """``workers`` worker processes on this machine (each one thread, or one per GPU)."""
+def local_cluster(workers: int = 2, gpus_per_worker: int = 0, env: dict | None = None):
+    """``workers`` worker processes on this machine (each one thread, or one per GPU), with
+    the environment variables ``env`` set (a sweep passes :func:`glorot.sweep.worker_env`)."""
     from distributed import LocalCluster
 
     workers = _whole("workers", workers, 1, 512)
     gpus = _whole("gpus_per_worker", gpus_per_worker, 0, 16)
     resources = {"GPU": gpus} if gpus else None
     return LocalCluster(n_workers=workers, threads_per_worker=max(1, gpus), processes=True, resources=resources,
-                        dashboard_address=":0", env=_worker_env())
+                        dashboard_address=":0", env=_env(env))
 
 
 def slurm_options(workers: int = 1, gpus_per_worker: int = 1, *, partition: str | None = None, account: str | None = None,
-                  walltime: str = "02:00:00", cores: int = 8, memory: str = "32GB", job_options: tuple[str, ...] = ()) -> dict:
-    """The keyword arguments of ``dask_jobqueue.SLURMCluster`` for these options, checked."""
+                  walltime: str = "02:00:00", cores: int = 8, memory: str = "32GB", job_options: tuple[str, ...] = (),
+                  env: dict | None = None) -> dict:
+    """The keyword arguments of ``dask_jobqueue.SLURMCluster`` for these options, checked;
+    ``env`` is exported in every job script before the worker starts."""
     workers = _whole("workers", workers, 1, 10_000)
     gpus = _whole("gpus_per_worker", gpus_per_worker, 0, 16)
     cores = _whole("cores", cores, 1, 1024)
@@ -72,11 +74,13 @@ def slurm_options(workers: int = 1, gpus_per_worker: int = 1, *, partition: str 
     extra = [str(o) for o in job_options]
     if gpus:
         extra.append(f"--gres=gpu:{gpus}")
-    env = _worker_env()
+    env = _env(env)
     return {
-        "queue": partition, "account": account, "walltime": walltime, "cores": cores, "memory": memory,
-        "processes": 1, "python": sys.executable, "job_extra_directives": extra,
-        "worker_extra_args": ["--nthreads", str(max(1, gpus))] + (["--resources", f"GPU={gpus}"] if gpus else []),
+        # ``cores`` is dask-jobqueue's worker threads: one per GPU (a chunk holds its device);
+        # ``job_cpu`` the CPUs the job books (data generation, evaluation).
+        "queue": partition, "account": account, "walltime": walltime, "cores": max(1, gpus), "job_cpu": cores,
+        "memory": memory, "processes": 1, "python": sys.executable, "job_extra_directives": extra,
+        "worker_extra_args": ["--resources", f"GPU={gpus}"] if gpus else [],
         "job_script_prologue": [f"export {k}={v}" for k, v in env.items()],
         "job_name": "glorot-sweep",
     }

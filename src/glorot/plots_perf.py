@@ -77,3 +77,51 @@ def cpu_throughput(rates: pd.DataFrame, dram_bound: dict | None = None):
         handles.append(Line2D([], [], label="copy-bandwidth (DRAM) bound", **DRAM_STYLE))
     fig.legend(handles=handles, loc="outside upper center", ncol=2)
     return fig
+
+
+@figure_function
+def sweep_schedule(schedule: pd.DataFrame):
+    """Estimated wall time of a sweep of the paper's runs (§2, §5: Fig. 11, Table 1) against
+    the number of GPUs it runs on (the appendix on clusters; the paper reports no times): one
+    solid line per sweep, from
+    :func:`glorot.sweep.schedule_minutes`, above its two floors, the perfect split
+    ``total / n`` (dashed) and the sweep's longest run (dotted: a run's chunks go one after
+    another, so no number of GPUs finishes it sooner).
+
+    ``schedule``: one row per (``sweep``, ``gpus``) with ``hours``, ``ideal_hours`` and
+    ``longest_run_hours``; log-2 GPU axis, log hours.
+    """
+    need = {"sweep", "gpus", "hours", "ideal_hours", "longest_run_hours"}
+    missing = need - set(schedule.columns)
+    if missing:
+        raise ValueError(f"schedule lacks the columns {sorted(missing)}")
+    if schedule.empty:
+        raise ValueError("schedule is empty: there is nothing to draw")
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 3.4), layout="constrained")
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (name, part) in enumerate(schedule.groupby("sweep", sort=False)):
+        part = part.sort_values("gpus")
+        c = colors[i % len(colors)]
+        ax.plot(part["gpus"], part["hours"], marker="o", color=c, lw=1.8, label=name)
+        ax.plot(part["gpus"], part["ideal_hours"], color=c, lw=1.0, ls=(0, (4, 2)))
+        ax.plot(part["gpus"], part["longest_run_hours"], color=c, lw=1.0, ls=(0, (1, 1.5)))
+    gpus = sorted(schedule["gpus"].unique())
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xticks(gpus, [str(int(g)) for g in gpus])
+    drawn = schedule[["hours", "ideal_hours", "longest_run_hours"]].to_numpy(dtype=float).ravel()
+    drawn = drawn[np.isfinite(drawn) & (drawn > 0)]
+    lo, hi = drawn.min(), drawn.max()
+    ticks = [t for t in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024) if lo / 1.5 <= t <= hi * 1.5]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("GPUs (one chunk each at a time)")
+    ax.set_ylabel("estimated wall time (hours)")
+    ax.grid(which="major", color="0.9", lw=0.8)
+    ax.set_axisbelow(True)
+    handles = [Line2D([], [], color=colors[i % len(colors)], lw=1.8, marker="o", label=name)
+               for i, name in enumerate(dict.fromkeys(schedule["sweep"]))]
+    handles += [Line2D([], [], color="0.3", lw=1.0, ls=(0, (4, 2)), label="perfect split (total / GPUs)"),
+                Line2D([], [], color="0.3", lw=1.0, ls=(0, (1, 1.5)), label="longest run (its chunks in order)")]
+    fig.legend(handles=handles, loc="outside upper center", ncol=2)
+    return fig

@@ -46,7 +46,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from . import archive, budget, experiments, fingerprint, locks
+from . import archive, budget, data, experiments, fingerprint, locks
 from .configs import ConfigError
 from .experiments import plan as plans
 from .experiments import registry
@@ -225,6 +225,14 @@ def _recut(updates: list[int], minutes: list[float], size: int) -> tuple[list[in
 
 
 # --------------------------------------------------------------------------- the task, on a worker
+
+
+def worker_env() -> dict:
+    """The environment a sweep's workers start with: this process's archive and checkpoint
+    folders (which :func:`_check_worker` then insists on), its data folder (the finite
+    datasets' files, :func:`glorot.data.default_root`) and a fixed hash seed."""
+    return {"GLOROT_RESULTS": str(archive.DEFAULT_ARCHIVE), "GLOROT_CHECKPOINTS": str(registry.CHECKPOINT_ROOT),
+            "GLOROT_DATA": str(data.default_root()), "PYTHONHASHSEED": "0"}
 
 
 def worker_expectations(run: SweepRun) -> dict:
