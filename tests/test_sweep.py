@@ -337,3 +337,5 @@ def test_slurm_jobs_ask_for_the_partition_account_walltime_and_gpus(tmp_path):
         clusters.slurm_options(walltime="2h")
     with pytest.raises(ConfigError, match="partition"):
         clusters.slurm_options(partition="gpu; rm -rf /")
+    with pytest.raises(ConfigError, match="SLURM option"):
+        clusters.slurm_options(job_options=("--qos=short\nrm -rf /",))

@@ -7,9 +7,9 @@ allocation, or a scheduler already running.
 * :func:`slurm_cluster`: a ``dask_jobqueue.SLURMCluster`` whose jobs are the workers, from a
   small set of options: ``partition``, ``account``, ``walltime``, ``gpus_per_worker`` (a
   ``--gres=gpu:N`` request and ``N`` ``GPU`` resources per worker), ``cores`` and ``memory``
-  per job, and any further ``#SBATCH`` lines (``job_options``). Every job exports the
-  sweep's archive and checkpoint folders (``GLOROT_RESULTS``, ``GLOROT_CHECKPOINTS``), which
-  must be on a filesystem the nodes share, and runs this Python (``sys.executable``).
+  per job, and any further ``#SBATCH`` lines (``job_options``). Every job exports ``env``
+  (a sweep passes :func:`glorot.sweep.worker_env`: its archive, checkpoint and data folders,
+  which must be on a filesystem the nodes share) and runs this Python (``sys.executable``).
 * :func:`connect`: a client of the scheduler at ``ADDRESS`` (``tcp://host:8786``), whose
   workers were started elsewhere (``dask worker ADDRESS --nthreads 1 --resources GPU=1``).
 
@@ -20,6 +20,7 @@ chunk on another worker, which resumes from the last checkpoint.
 from __future__ import annotations
 
 import re
+import shlex
 import sys
 
 from .configs import ConfigError
@@ -27,7 +28,7 @@ from .configs import ConfigError
 KINDS = ("local", "slurm")
 """The clusters :func:`make` builds; anything else is taken as a scheduler's address."""
 
-WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:\d{2}(:\d{2})?$")
+WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:\d{2}(:\d{2})?\Z")
 
 
 def _whole(name: str, value, lo: int, hi: int) -> int:
@@ -39,7 +40,7 @@ def _whole(name: str, value, lo: int, hi: int) -> int:
 def _env(env) -> dict:
     if env is None:
         return {}
-    if not isinstance(env, dict) or not all(isinstance(k, str) and re.match(r"^[A-Z_][A-Z0-9_]*$", k) for k in env):
+    if not isinstance(env, dict) or not all(isinstance(k, str) and re.match(r"^[A-Z_][A-Z0-9_]*\Z", k) for k in env):
         raise ConfigError(f"env must map environment variable names to values, got {env!r}")
     return {k: str(v) for k, v in env.items()}
 
@@ -66,12 +67,15 @@ def slurm_options(workers: int = 1, gpus_per_worker: int = 1, *, partition: str 
     cores = _whole("cores", cores, 1, 1024)
     if not isinstance(walltime, str) or not WALLTIME.match(walltime):
         raise ConfigError(f"walltime must be SLURM's [D-]HH:MM[:SS], e.g. 02:00:00 or 1-00:00:00, got {walltime!r}")
-    if not isinstance(memory, str) or not re.match(r"^\d+(\.\d+)?\s*([KMGT]i?B)$", memory):
+    if not isinstance(memory, str) or not re.match(r"^\d+(\.\d+)?\s*([KMGT]i?B)\Z", memory):
         raise ConfigError(f"memory must be an amount such as 32GB or 64GiB, got {memory!r}")
     for name, v in (("partition", partition), ("account", account)):
-        if v is not None and (not isinstance(v, str) or not re.match(r"^[\w.,-]+$", v)):
+        if v is not None and (not isinstance(v, str) or not re.match(r"^[\w.,-]+\Z", v)):
             raise ConfigError(f"{name} must be a SLURM {name} name (letters, digits, _ . , -), got {v!r}")
     extra = [str(o) for o in job_options]
+    for o in extra:
+        if not re.match(r"^--?[A-Za-z][\w-]*(=[^\n\r;&|`$]*)?\Z", o):
+            raise ConfigError(f"a SLURM option must be one option such as --qos=short or --constraint=a100, got {o!r}")
     if gpus:
         extra.append(f"--gres=gpu:{gpus}")
     env = _env(env)
@@ -81,7 +85,7 @@ def slurm_options(workers: int = 1, gpus_per_worker: int = 1, *, partition: str 
         "queue": partition, "account": account, "walltime": walltime, "cores": max(1, gpus), "job_cpu": cores,
         "memory": memory, "processes": 1, "python": sys.executable, "job_extra_directives": extra,
         "worker_extra_args": ["--resources", f"GPU={gpus}"] if gpus else [],
-        "job_script_prologue": [f"export {k}={v}" for k, v in env.items()],
+        "job_script_prologue": [f"export {k}={shlex.quote(v)}" for k, v in env.items()],
         "job_name": "glorot-sweep",
     }
 
