@@ -209,9 +209,13 @@ pages.glue("tbl_grid_caption", pages.caption(
 #
 # ```bash
 # python -m glorot sweep --profile paper --dry-run                                  # the plan above; nothing runs
-# python -m glorot sweep --profile paper --cluster local                            # the whole profile on this GPU
-# python -m glorot sweep --profile paper --cluster local --gpus-per-worker 4        # 4 GPUs: cuda:0 ... cuda:3
+# python -m glorot sweep --profile paper --cluster local --allow-long               # the whole profile on this GPU
+# python -m glorot sweep --profile paper --cluster local --gpus-per-worker 4 --allow-long   # 4 GPUs: cuda:0 ... cuda:3
 # ```
+#
+# A sweep whose estimated wall time on its workers is over 30 minutes (the plan's estimate,
+# spread over the GPUs it is given) prints its plan and stops, saying so, unless it is given
+# `--allow-long`; the same limit holds for one run, `python -m glorot run`.
 #
 # More than one worker process on one machine (`--workers 2`) is refused on a GPU, because
 # processes on one machine would all share its first GPU. On the CPU, `--device cpu
@@ -223,7 +227,7 @@ pages.glue("tbl_grid_caption", pages.caption(
 # chunks differently, which does not change the result:
 #
 # ```bash
-# python -m glorot sweep --profile paper finite_curves --grid dataset='["mnist","cifar10"]' --set n_seeds=10
+# python -m glorot sweep --profile paper finite_curves --grid dataset='["mnist","cifar10"]' --set n_seeds=10 --allow-long
 # ```
 #
 # A bar over the chunks shows what is done and the plan's estimate of the time left. At the
@@ -249,7 +253,7 @@ pages.glue("tbl_grid_caption", pages.caption(
 #
 # ```bash
 # python -m glorot sweep --profile paper --cluster slurm --workers 8 \
-#     --partition gpu --account myproject --walltime 04:00:00
+#     --partition gpu --account myproject --walltime 04:00:00 --allow-long
 # ```
 #
 # Every option is checked before any job is submitted: a walltime of `2h`, a partition name
@@ -302,7 +306,7 @@ else:
 # dask scheduler --port 8786                                   # on the head node
 # GLOROT_RESULTS=/shared/glorot/results GLOROT_CHECKPOINTS=/shared/glorot/checkpoints \
 #     dask worker tcp://head:8786 --nthreads 1 --resources GPU=1   # on each GPU (one per GPU)
-# python -m glorot sweep --profile paper --cluster tcp://head:8786
+# python -m glorot sweep --profile paper --cluster tcp://head:8786 --allow-long
 # ```
 #
 # The workers need the same `GLOROT_DATA` as well when the sweep holds a finite dataset.

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from glorot import archive, clusters, locks, sweep
+from glorot import archive, budget, clusters, locks, sweep
 from glorot.configs import ConfigError
 
 pytestmark = pytest.mark.slow
@@ -301,16 +301,30 @@ def test_the_schedule_is_bounded_by_the_longest_run_and_the_share_per_device():
         sweep.schedule_minutes(plan, 0)
 
 
+def test_a_sweep_longer_than_the_limit_on_its_devices_needs_allow_long():
+    plan = sweep.plan_sweep("paper", None, "h200")
+    assert plan.total_minutes() * 60 > budget.LIMIT_S  # hours on one GPU
+    with pytest.raises(ConfigError, match=r"--allow-long.*") as refused:
+        sweep.check_duration(plan, 1)
+    assert "device-hours" in str(refused.value)
+    assert sweep.check_duration(plan, 1, allow_long=True) == pytest.approx(plan.total_minutes())
+    short = sweep.plan_sweep("paper", ["gradient_dynamics"], "h200")
+    assert short.total_minutes() * 60 < budget.LIMIT_S
+    assert sweep.check_duration(short, 1) == pytest.approx(short.total_minutes())
+
+
 @pytest.mark.parametrize("args, message", [
     (["--workers", "0"], "workers must be a whole number"),
     (["--device", "tpu"], "--device must be cpu or cuda"),
     (["--grid", "seed=3"], "non-empty list"),
     (["--device", "cpu", "--gpus-per-worker", "1"], "--gpus-per-worker is for --device cuda"),
     (["--cluster", "nowhere"], "scheduler's address"),
+    (["--cluster", "tcp://127.0.0.1:9"], "no Dask scheduler answers"),
     (["--walltime", "ten hours", "--cluster", "slurm"], "walltime must be"),
     (["--device", "cuda", "--workers", "2"], "--cluster local --device cuda takes --workers 1"),
     (["--chunk-minutes", "nan"], "chunk_minutes must be"),
     (["--set", "width=1e12"], "width must be an integer"),
+    (["--profile", "paper", "--grid", "seed=[0,1,2,3,4,5,6,7,8,9]"], "pass --allow-long"),
 ])
 def test_the_sweep_command_refuses_bad_options_with_a_clear_error(tmp_path, args, message):
     base = [sys.executable, "-m", "glorot", "sweep", "gradient_dynamics", "--profile", "smoke", "--device", "cpu",
@@ -319,6 +333,8 @@ def test_the_sweep_command_refuses_bad_options_with_a_clear_error(tmp_path, args
     assert done.returncode == 2 and message in done.stderr, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "results").exists()
+    if "no Dask scheduler" not in message and "--allow-long" not in message:
+        assert "chunks" not in done.stdout, "the options are checked before the plan is built and printed"
 
 
 def test_slurm_jobs_ask_for_the_partition_account_walltime_and_gpus(tmp_path):

@@ -8,8 +8,8 @@ torch but not Jupyter), store it in the results archive, and check the archive.
     python -m glorot archive check                         every archived entry: ok / stale / corrupt
     python -m glorot plan --profile paper --device h200     the paper profile as chunks of <= 9 GPU-minutes
     python -m glorot run-chunk shapeset_curves.1 --profile paper --device cuda   one chunk (resumes, saves)
-    python -m glorot sweep --profile paper --cluster local --workers 1      the plan on this machine's GPU
-    python -m glorot sweep --profile paper --cluster slurm --workers 8 --partition gpu --walltime 04:00:00
+    python -m glorot sweep --profile paper --cluster local --allow-long     the plan on this machine's GPU
+    python -m glorot sweep --profile paper --cluster slurm --workers 8 --partition gpu --walltime 04:00:00 --allow-long
     python -m glorot sweep --profile quick --device cpu --cluster tcp://host:8786 shapeset_curves --grid seed='[0,1,2,3]'
 
 ``--set KEY=VALUE`` takes JSON values (``0.01``, ``[0.1, 0.3]``, ``"tanh"``); a value that is
@@ -127,6 +127,14 @@ def _sweep(args, parser) -> int:
             raise ConfigError(f"--cluster local --device cuda takes --workers 1: the worker processes of one machine all "
                               f"see its GPUs and would share the first; use --workers 1 --gpus-per-worker "
                               f"{args.workers * gpus} (one worker, each chunk on a GPU of its own)")
+        if args.cluster == "local":
+            clusters.check_local(args.workers, gpus)
+        elif args.cluster == "slurm":
+            slurm = dict(partition=args.partition, account=args.account, walltime=args.walltime, cores=args.cores,
+                         memory=args.memory, job_options=tuple(args.slurm_option), env=sweep.worker_env())
+            clusters.slurm_options(args.workers, gpus, **slurm)  # checked before the plan is built
+        else:
+            clusters.check_address(args.cluster)
         grid = {}
         for item in args.grid:
             if "=" not in item:
@@ -139,12 +147,12 @@ def _sweep(args, parser) -> int:
         print(plan.table(), flush=True)
         if args.dry_run:
             return 0
+        if args.cluster in clusters.KINDS:
+            sweep.check_duration(plan, args.workers * max(1, gpus), args.allow_long)
         if args.cluster == "local":
             cluster = clusters.local_cluster(args.workers, gpus, env=sweep.worker_env())
         elif args.cluster == "slurm":
-            cluster = clusters.slurm_cluster(args.workers, gpus, partition=args.partition, account=args.account,
-                                             walltime=args.walltime, cores=args.cores, memory=args.memory,
-                                             job_options=tuple(args.slurm_option), env=sweep.worker_env())
+            cluster = clusters.slurm_cluster(args.workers, gpus, **slurm)
         else:
             cluster = None
     except ValueError as e:  # ConfigError is one
@@ -157,6 +165,13 @@ def _sweep(args, parser) -> int:
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if cluster is None:  # a running scheduler: its workers say how many chunks run at once
+        try:
+            sweep.check_duration(plan, clusters.device_count(client, device), args.allow_long)
+        except ValueError as e:
+            _close_quietly(client, cluster)
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     try:
         report = sweep.run_sweep(client, plan, device, progress=not args.no_progress)
     except sweep.SweepInterrupted as e:
@@ -259,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--grid", action="append", default=[], metavar="KEY=[V1,...]", help="run every combination of "
                    "these values (repeatable: a cartesian product)")
     w.add_argument("--dry-run", action="store_true", help="print the sweep's plan and stop")
+    w.add_argument("--allow-long", action="store_true", help="start the sweep even if its estimated wall time on "
+                   "these workers is over 30 minutes")
     w.add_argument("--no-progress", action="store_true", help="no progress bar")
     s_ = w.add_argument_group("slurm", "options of --cluster slurm (each worker is one job)")
     s_.add_argument("--partition", default=None, help="the partition (queue) of the jobs")

@@ -45,13 +45,17 @@ def _env(env) -> dict:
     return {k: str(v) for k, v in env.items()}
 
 
+def check_local(workers, gpus_per_worker) -> tuple[int, int]:
+    """``(workers, gpus_per_worker)`` of a local cluster, checked (before any planning or compute)."""
+    return _whole("workers", workers, 1, 512), _whole("gpus_per_worker", gpus_per_worker, 0, 16)
+
+
 def local_cluster(workers: int = 2, gpus_per_worker: int = 0, env: dict | None = None):
     """``workers`` worker processes on this machine (each one thread, or one per GPU), with
     the environment variables ``env`` set (a sweep passes :func:`glorot.sweep.worker_env`)."""
     from distributed import LocalCluster
 
-    workers = _whole("workers", workers, 1, 512)
-    gpus = _whole("gpus_per_worker", gpus_per_worker, 0, 16)
+    workers, gpus = check_local(workers, gpus_per_worker)
     resources = {"GPU": gpus} if gpus else None
     return LocalCluster(n_workers=workers, threads_per_worker=max(1, gpus), processes=True, resources=resources,
                         dashboard_address=":0", env=_env(env))
@@ -100,14 +104,31 @@ def slurm_cluster(workers: int = 1, gpus_per_worker: int = 1, **options):
     return cluster
 
 
+def check_address(address) -> str:
+    """``address``, a scheduler's address such as ``tcp://host:8786``, checked for its form."""
+    if not isinstance(address, str) or not re.match(r"^[a-z][a-z0-9+]*://\S+\Z", address):
+        raise ConfigError(f"--cluster must be local, slurm or a scheduler's address such as tcp://host:8786, got {address!r}")
+    return address
+
+
 def connect(address: str, timeout_s: float = 30):
     """A client of the running scheduler at ``address``."""
     from distributed import Client
 
-    if not isinstance(address, str) or "://" not in address:
-        raise ConfigError(f"--cluster must be local, slurm or a scheduler's address such as tcp://host:8786, got {address!r}")
+    check_address(address)
     try:
         return Client(address, timeout=timeout_s)
     except (OSError, TimeoutError) as e:
         raise ConfigError(f"no Dask scheduler answers at {address} ({type(e).__name__}: {e}); start one with "
                           f"`dask scheduler` and workers with `dask worker {address} --nthreads 1`") from None
+
+
+def device_count(client, device: str) -> int:
+    """How many chunks the ``client``'s workers run at once: their ``GPU`` resources for
+    ``device`` ``cuda``, their threads otherwise (at least 1: workers may still be starting)."""
+    workers = client.scheduler_info().get("workers", {}).values()
+    if device.startswith("cuda"):
+        n = sum(int(w.get("resources", {}).get("GPU", 0)) for w in workers)
+    else:
+        n = sum(int(w.get("nthreads", 1)) for w in workers)
+    return max(1, n)

@@ -493,6 +493,20 @@ def _interrupted(client, plan: SweepPlan, outcomes: dict) -> SweepInterrupted:
         f"and re-run the same sweep command: it skips what is archived and resumes the rest from the checkpoints.")
 
 
+def check_duration(plan: SweepPlan, n_devices: int, allow_long: bool = False) -> float:
+    """The estimated wall time of ``plan`` on ``n_devices`` devices, in minutes
+    (:func:`schedule_minutes`); over :data:`glorot.budget.LIMIT_S` a :class:`ConfigError`
+    says so and how to allow it, unless ``allow_long``."""
+    minutes = schedule_minutes(plan, n_devices)
+    if minutes * 60 > budget.LIMIT_S and allow_long is not True:
+        raise ConfigError(
+            f"this sweep is estimated at {budget.format_seconds(minutes * 60)} on {n_devices} device"
+            f"{'s' if n_devices != 1 else ''} ({plan.total_minutes() / 60:.1f} device-hours on {plan.device}), over "
+            f"the {budget.LIMIT_S // 60}-minute limit: pass --allow-long (allow_long=True) to start it; it checkpoints "
+            f"every chunk, and the same command resumes it")
+    return minutes
+
+
 def schedule_minutes(plan: SweepPlan, n_devices: int) -> float:
     """The wall time of ``plan`` on ``n_devices`` devices, by the plan's estimates: runs
     are taken longest first, each onto the device that frees up first (a run's chunks go in
