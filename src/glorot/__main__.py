@@ -66,14 +66,19 @@ def _print_result(result) -> None:
         print(f"{name}: {len(df)} rows")
 
 
-def _overrides(args, parser) -> dict:
-    overrides = {}
-    for item in args.set:
+def _key_values(items: list[str], parser, option: str = "--set", form: str = "KEY=VALUE") -> dict:
+    """``KEY=VALUE`` items of a repeatable option as a dict, each value parsed as JSON."""
+    values = {}
+    for item in items:
         if "=" not in item:
-            parser.error(f"--set expects KEY=VALUE, got {item!r}")
+            parser.error(f"{option} expects {form}, got {item!r}")
         key, value = item.split("=", 1)
-        overrides[key] = _parse_value(value)
-    return overrides
+        values[key] = _parse_value(value)
+    return values
+
+
+def _overrides(args, parser) -> dict:
+    return _key_values(args.set, parser)
 
 
 def _plan(args, parser) -> int:
@@ -135,12 +140,7 @@ def _sweep(args, parser) -> int:
             clusters.slurm_options(args.workers, gpus, **slurm)  # checked before the plan is built
         else:
             clusters.check_address(args.cluster)
-        grid = {}
-        for item in args.grid:
-            if "=" not in item:
-                parser.error(f"--grid expects KEY=[V1,V2,...], got {item!r}")
-            key, value = item.split("=", 1)
-            grid[key] = _parse_value(value)
+        grid = _key_values(args.grid, parser, "--grid", "KEY=[V1,V2,...]")
         plan_device = args.plan_device or ("h200" if device == "cuda" else "cpu")
         plan = sweep.plan_sweep(args.profile, args.experiments or None, plan_device, args.chunk_minutes,
                                 args.chunk_updates, grid, **_overrides(args, parser))
