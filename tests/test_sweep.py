@@ -313,27 +313,30 @@ def test_a_sweep_longer_than_the_limit_on_its_devices_needs_allow_long():
     assert sweep.check_duration(short, 1) == pytest.approx(short.total_minutes())
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--workers", "0"], "workers must be a whole number"),
-    (["--device", "tpu"], "--device must be cpu or cuda"),
-    (["--grid", "seed=3"], "non-empty list"),
-    (["--device", "cpu", "--gpus-per-worker", "1"], "--gpus-per-worker is for --device cuda"),
-    (["--cluster", "nowhere"], "scheduler's address"),
-    (["--cluster", "tcp://127.0.0.1:9"], "no Dask scheduler answers"),
-    (["--walltime", "ten hours", "--cluster", "slurm"], "walltime must be"),
-    (["--device", "cuda", "--workers", "2"], "--cluster local --device cuda takes --workers 1"),
-    (["--chunk-minutes", "nan"], "chunk_minutes must be"),
-    (["--set", "width=1e12"], "width must be an integer"),
-    (["--profile", "paper", "--grid", "seed=[0,1,2,3,4,5,6,7,8,9]"], "pass --allow-long"),
+# plan_printed: refused only once the plan is built (the scheduler answers nothing; the plan is too long)
+@pytest.mark.parametrize("args, message, plan_printed", [
+    (["--workers", "0"], "workers must be a whole number", False),
+    (["--device", "tpu"], "--device must be cpu or cuda", False),
+    (["--grid", "seed=3"], "non-empty list", False),
+    (["--device", "cpu", "--gpus-per-worker", "1"], "--gpus-per-worker is for --device cuda", False),
+    (["--cluster", "nowhere"], "scheduler's address", False),
+    (["--cluster", "tcp://127.0.0.1:9"], "no Dask scheduler answers", True),
+    (["--walltime", "ten hours", "--cluster", "slurm"], "walltime must be", False),
+    (["--device", "cuda", "--workers", "2"], "--cluster local --device cuda takes --workers 1", False),
+    (["--chunk-minutes", "nan"], "chunk_minutes must be", False),
+    (["--set", "width=1e12"], "width must be an integer", False),
+    (["--profile", "paper", "--grid", "seed=[0,1,2,3,4,5,6,7,8,9]"], "pass --allow-long", True),
 ])
-def test_the_sweep_command_refuses_bad_options_with_a_clear_error(tmp_path, args, message):
+def test_the_sweep_command_refuses_bad_options_with_a_clear_error(tmp_path, args, message, plan_printed):
     base = [sys.executable, "-m", "glorot", "sweep", "gradient_dynamics", "--profile", "smoke", "--device", "cpu",
             "--plan-device", "h200", "--cluster", "local"]
     done = subprocess.run(base + args, env=_env(tmp_path), capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and message in done.stderr, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "results").exists()
-    if "no Dask scheduler" not in message and "--allow-long" not in message:
+    if plan_printed:
+        assert "chunks" in done.stdout, "the plan is printed before the refusal that needs it"
+    else:
         assert "chunks" not in done.stdout, "the options are checked before the plan is built and printed"
 
 
