@@ -308,6 +308,8 @@ def test_a_sweep_longer_than_the_limit_on_its_devices_needs_allow_long():
         sweep.check_duration(plan, 1)
     assert "device-hours" in str(refused.value)
     assert sweep.check_duration(plan, 1, allow_long=True) == pytest.approx(plan.total_minutes())
+    with pytest.raises(ConfigError, match="allow_long must be True or False"):
+        sweep.check_duration(plan, 1, allow_long="yes")
     short = sweep.plan_sweep("paper", ["gradient_dynamics"], "h200")
     assert short.total_minutes() * 60 < budget.LIMIT_S
     assert sweep.check_duration(short, 1) == pytest.approx(short.total_minutes())

@@ -497,8 +497,9 @@ def check_duration(plan: SweepPlan, n_devices: int, allow_long: bool = False) ->
     """The estimated wall time of ``plan`` on ``n_devices`` devices, in minutes
     (:func:`schedule_minutes`); over :data:`glorot.budget.LIMIT_S` a :class:`ConfigError`
     says so and how to allow it, unless ``allow_long``."""
+    allow_long = registry.check_flag("allow_long", allow_long)
     minutes = schedule_minutes(plan, n_devices)
-    if minutes * 60 > budget.LIMIT_S and allow_long is not True:
+    if minutes * 60 > budget.LIMIT_S and not allow_long:
         raise ConfigError(
             f"this sweep is estimated at {budget.format_seconds(minutes * 60)} on {n_devices} device"
             f"{'s' if n_devices != 1 else ''} ({plan.total_minutes() / 60:.1f} device-hours on {plan.device}), over "
