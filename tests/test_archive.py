@@ -1,5 +1,6 @@
 """The results archive is checked, not trusted: every kind of damage to an entry is reported,
-a change of code marks an entry stale, and the code fingerprint ignores documentation.
+whether the code still computes it is asked of a staleness judge (tests/test_behaviour.py
+tests the book's), and the code's text fingerprint (informative) ignores documentation.
 
 Everything runs on temporary folders (a few small tables, a tiny temporary package); the
 only real module fingerprinted is the small ``glorot.stats``.
@@ -15,7 +16,7 @@ import textwrap
 import pandas as pd
 import pytest
 
-from glorot import archive, data, fingerprint
+from glorot import archive, behaviour, data, fingerprint
 
 EXPERIMENT, PROFILE = "toy_experiment", "quick"
 CONFIG = {"seed": 0, "sizes": (3, 4), "activation": "tanh"}  # a tuple: stored as a list
@@ -182,13 +183,22 @@ def test_unlisted_table_is_reported(env):
 # --------------------------------------------------------------------------- stale entries
 
 
-def test_code_change_marks_the_run_stale(env, monkeypatch):
+def test_a_staleness_judge_marks_the_run_stale(env):
+    """Whether the code still computes an entry is asked of the judge passed in (the book's
+    is the behavioural probe, tests/test_behaviour.py); without one only integrity counts."""
     _save(env)
-    monkeypatch.setattr(archive.fingerprint, "code_fingerprint", lambda module: ("0" * 64, ["glorot", module]))
-    run = _load(env)
-    assert run.stale and "glorot.stats" in run.stale_reason and "has changed" in run.stale_reason
-    row = _only_row(env)
-    assert row["status"] == "stale" and row["reason"] == run.stale_reason
+    seen = []
+
+    def judge(experiment, prov, probe_frames):
+        seen.append((experiment, prov["config"]["seed"], probe_frames))
+        return "its probe moved"
+
+    run = archive.load(EXPERIMENT, PROFILE, CONFIG, env["root"], staleness=judge)
+    assert run.stale and run.stale_reason == "its probe moved"
+    assert seen == [(EXPERIMENT, 0, None)]  # saved without a probe
+    row = archive.check_all(env["root"], staleness=judge).iloc[0]
+    assert row["status"] == "stale" and row["reason"] == "its probe moved"
+    assert not _load(env).stale and _only_row(env)["status"] == "ok"  # no judge: integrity only
     commit = run.provenance["git_commit"][:8]
     caption = archive.describe(run.provenance, "archived", stale=True)
     assert f"earlier version of the code (commit {commit}" in caption
@@ -196,14 +206,36 @@ def test_code_change_marks_the_run_stale(env, monkeypatch):
     assert "earlier version" not in archive.describe(run.provenance, "archived")
 
 
-def test_entry_without_code_fingerprint_is_stale(env):
+def test_a_corrupt_entry_is_not_judged(env):
+    path = _save(env)
+    (path / "curve.csv.gz").write_bytes(b"not gzip")
+    with pytest.raises(archive.ArchiveError):
+        archive.load(EXPERIMENT, PROFILE, CONFIG, env["root"], staleness=lambda *a: pytest.fail("judged a corrupt entry"))
+
+
+def test_probe_tables_are_verified(env):
+    probe = behaviour.Probe(EXPERIMENT, {"seed": 0}, {"stats": pd.DataFrame({"x": [0.5, 0.25]})})
+    prov = archive.provenance(CONFIG, "cpu", 1.5, module="glorot.stats") | {"experiment": EXPERIMENT, "profile": PROFILE}
+    path = archive.save(EXPERIMENT, PROFILE, CONFIG, FRAMES, prov, env["root"], probe=probe)
+    run = _load(env)
+    assert run.probe_frames["stats"]["x"].tolist() == [0.5, 0.25]
+    assert run.provenance["probe"]["config"] == {"seed": 0} and "device_code" in run.provenance["probe"]
+    with gzip.open(path / "probe" / "stats.csv.gz", "wt") as f:
+        f.write("x\n0.5\n0.3\n")
+    with pytest.raises(archive.ArchiveError, match="probe/stats.csv.gz has changed"):
+        _load(env)
+    (path / "probe" / "stats.csv.gz").unlink()
+    with pytest.raises(archive.ArchiveError, match="probe/stats.csv.gz is missing"):
+        _load(env)
+
+
+def test_entry_without_checksums_is_stale(env):
     path = _save(env)
     prov = json.loads((path / "provenance.json").read_text())
-    del prov["code_fingerprint"]
+    del prov["frame_sha256"]
     (path / "provenance.json").write_text(json.dumps(prov))
-    run = _load(env)
-    assert run.stale and "before the archive recorded" in run.stale_reason
-    assert _only_row(env)["status"] == "stale"
+    run = archive.load(EXPERIMENT, PROFILE, CONFIG, env["root"], staleness=lambda *a: "")
+    assert run.stale and "before the archive recorded checksums" in run.stale_reason
 
 
 # --------------------------------------------------------------------------- the fingerprint

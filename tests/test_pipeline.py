@@ -232,3 +232,15 @@ def test_makefile_has_the_documented_targets():
     for target in ["book", "test", "sync", "clean", "bench"]:
         assert re.search(rf"^{target}:", makefile, re.M), target
     assert "python3 -m venv" in makefile or "$(PYTHON) -m venv" in makefile
+
+
+def test_a_stale_caption_remakes_the_run_with_its_overrides():
+    """The re-make command of a stale run's caption carries every --set it was made with."""
+    from glorot.experiments import registry
+
+    cfg = registry.config("gradient_dynamics", "quick", width=1000, seed=3)
+    res = registry.Result("gradient_dynamics", "quick", cfg, {}, {"device": "CPU: x", "torch_version": "2", "package_version": "0",
+                                                                     "git_commit": "abcdef123456", "date": "2026-01-01",
+                                                                     "wall_time_s": 1.0}, "archived", stale=True)
+    assert res.remake_command() == "python -m glorot run gradient_dynamics --profile quick --force --set width=1000 --set seed=3"
+    assert f"`{res.remake_command()}`" in res.scale()

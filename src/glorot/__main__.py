@@ -209,8 +209,12 @@ def check_device_name(device: str) -> str:
     return device
 
 
-def _archive_check() -> int:
-    table = archive.check_all()
+def _archive(args) -> int:
+    if args.action == "migrate":
+        for entry, what in experiments.registry.migrate(from_commit=args.from_commit):
+            print(f"{entry}: {what}")
+        return 0
+    table = experiments.registry.check_archive()
     print(archive.format_check(table))
     return 1 if (table["status"] == "corrupt").any() else 0
 
@@ -285,14 +289,16 @@ def main(argv: list[str] | None = None) -> int:
     s_.add_argument("--memory", default="32GB", help="memory per job (default 32GB)")
     s_.add_argument("--slurm-option", action="append", default=[], metavar="OPTION",
                     help="a further #SBATCH line, e.g. --slurm-option=--qos=short (repeatable)")
-    a = sub.add_parser("archive", help="check the results archive")
-    a.add_argument("action", choices=["check"])
+    a = sub.add_parser("archive", help="check the results archive (each entry re-judged by its behavioural probe)")
+    a.add_argument("action", choices=["check", "migrate"], help="check: ok / stale / corrupt per entry; migrate: record a "
+                   "behavioural probe in the entries made before probes, where --from-commit's code made them")
+    a.add_argument("--from-commit", default="HEAD", help="migrate: the commit whose code must have made an entry (default HEAD)")
     args = parser.parse_args(argv)
 
     if args.command == "list":
         return _list()
     if args.command == "archive":
-        return _archive_check()
+        return _archive(args)
     if args.command == "plan":
         return _plan(args, parser)
     if args.command == "run-chunk":

@@ -11,11 +11,13 @@ fingerprint of the code that computed it (:mod:`glorot.fingerprint`), the sha256
 data file it read and of every table written.
 
 The archive is checked, not trusted. :func:`load` verifies an entry before returning it:
-the stored configuration is the one asked for, every table is the file that was written and
-still reads, every data file is the one the run read. Any failure raises
-:class:`ArchiveError` (the entry is *corrupt*: delete it or re-make it). An entry whose code
-has changed since is still returned, marked *stale*, and its caption says so.
-:func:`check_all` runs the same checks over the whole archive.
+the stored configuration is the one asked for, every table (and every table of its
+behavioural probe, ``probe/<frame>.csv.gz``) is the file that was written and still reads,
+every data file is the one the run read. Any failure raises :class:`ArchiveError` (the entry
+is *corrupt*: delete it or re-make it). Whether today's code would compute the same numbers
+is asked of a ``staleness`` judge passed in (:func:`glorot.behaviour.staleness`, through
+:mod:`glorot.experiments.registry`): an entry it finds *stale* is still returned, marked so,
+and its caption says so. :func:`check_all` runs the same checks over the whole archive.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import torch
@@ -140,13 +143,24 @@ def data_file_path(display: str) -> Path:
 # --------------------------------------------------------------------------- provenance
 
 
-def provenance(config: dict, device, wall_time_s: float, *, module: str, data_files=()) -> dict:
-    """Everything needed to say where a result came from, and to check later that it still
-    stands: ``module`` is the module that computed it (``"glorot.error_curves"``), whose code
-    and imports are fingerprinted; ``data_files`` the files it read (see
-    :func:`glorot.data.data_files`), each recorded with its sha256."""
+def code_identity(module: str) -> dict:
+    """The code a run is about to run with, taken when it starts (not when it ends: the files
+    may be edited while a long run trains): git commit and whether ``src/`` was dirty, and the
+    text fingerprint of ``module`` and its imports (:func:`glorot.fingerprint.code_fingerprint`;
+    informative: whether the entry is stale is judged by its behavioural probe)."""
     commit, dirty = git_commit()
     code_hash, code_modules = fingerprint.code_fingerprint(module)
+    return {"git_commit": commit, "git_dirty": dirty, "code_module": module, "code_fingerprint": code_hash,
+            "code_modules": code_modules}
+
+
+def provenance(config: dict, device, wall_time_s: float, *, module: str, data_files=(), code: dict | None = None) -> dict:
+    """Everything needed to say where a result came from, and to check later that it still
+    stands: ``module`` is the module that computed it (``"glorot.error_curves"``); ``code``
+    its :func:`code_identity` taken when the run started (taken now if None); ``data_files``
+    the files it read (see :func:`glorot.data.data_files`), each recorded with its sha256."""
+    code = code_identity(module) if code is None else code
+    commit, dirty, code_hash, code_modules = (code[k] for k in ("git_commit", "git_dirty", "code_fingerprint", "code_modules"))
     return {
         "package_version": __version__,
         "git_commit": commit,
@@ -182,6 +196,8 @@ class ArchivedRun:
     path: Path
     stale: bool = False
     stale_reason: str = ""
+    probe_frames: dict[str, pd.DataFrame] | None = None
+    """The tables of its behavioural probe (:mod:`glorot.behaviour`); None if it has none."""
 
 
 class ArchiveError(ValueError):
@@ -243,9 +259,16 @@ def _swap_in(new: Path, final: Path) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
-def save(experiment: str, profile: str, config: dict, frames: dict[str, pd.DataFrame], prov: dict, root: Path | None = None) -> Path:
+PROBE_DIR = "probe"
+"""The sub-folder of an entry holding its behavioural probe's tables."""
+
+
+def save(experiment: str, profile: str, config: dict, frames: dict[str, pd.DataFrame], prov: dict, root: Path | None = None,
+         probe=None) -> Path:
     """Write a run's tables and provenance (with each table's sha256, ``frame_sha256``) into a
-    temporary folder, then swap it in for the entry's folder (:func:`_swap_in`)."""
+    temporary folder, then swap it in for the entry's folder (:func:`_swap_in`). ``probe``: the
+    run's behavioural probe (:class:`glorot.behaviour.Probe`), written to ``probe/`` with its
+    record and sha256s under the provenance's ``probe``."""
     if "config" in prov and _json(prov["config"]) != _json(config):
         raise ValueError(f"save({experiment!r}, {profile!r}): the provenance records a different configuration "
                          f"from the one being saved; pass the provenance made for this run")
@@ -259,12 +282,43 @@ def save(experiment: str, profile: str, config: dict, frames: dict[str, pd.DataF
     try:
         sums = {name: _write_frame(tmp / f"{name}.csv.gz", df) for name, df in frames.items()}
         record = prov | {"config": config, "frames": sorted(frames), "frame_sha256": sums}
+        if probe is not None:
+            record["probe"] = _write_probe(tmp, probe)
         (tmp / "provenance.json").write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
         _swap_in(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def _write_probe(folder: Path, probe) -> dict:
+    """Write ``probe``'s tables into ``folder/probe/``; its provenance record with their sha256."""
+    for name in probe.frames:
+        if not name or name != Path(name).name or name.startswith("."):
+            raise ValueError(f"probe table name {name!r} is not a plain file name")
+    (folder / PROBE_DIR).mkdir()
+    sums = {name: _write_frame(folder / PROBE_DIR / f"{name}.csv.gz", df) for name, df in probe.frames.items()}
+    return probe.record() | {"frames": sorted(probe.frames), "frame_sha256": sums}
+
+
+def add_probe(path: Path | str, probe) -> None:
+    """Record ``probe`` in the existing entry at ``path``, which has none (the migration of
+    entries made before behavioural fingerprints, :func:`glorot.experiments.registry.migrate`).
+    The entry is rewritten in a temporary copy and swapped in whole (:func:`_swap_in`)."""
+    path = Path(path)
+    prov = json.loads((path / "provenance.json").read_text())
+    if "probe" in prov:
+        raise ValueError(f"{path} has a probe already")
+    tmp = _sibling(path, "tmp")
+    shutil.copytree(path, tmp)
+    try:
+        prov["probe"] = _write_probe(tmp, probe)
+        (tmp / "provenance.json").write_text(json.dumps(prov, indent=2, sort_keys=True, default=str) + "\n")
+        _swap_in(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 # --------------------------------------------------------------------------- checking
@@ -279,6 +333,7 @@ class _Verdict:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     stale: str = ""
+    probe_frames: dict[str, pd.DataFrame] | None = None
 
 
 _READ_ERRORS = (OSError, EOFError, ValueError, zlib.error)
@@ -351,6 +406,36 @@ def _check_frames(path: Path, prov: dict, problems: list[str]) -> dict[str, pd.D
     return frames
 
 
+def _check_probe(path: Path, prov: dict, problems: list[str]) -> dict[str, pd.DataFrame] | None:
+    """The tables of the entry's behavioural probe, each checked against its recorded sha256
+    (None when the entry has no probe)."""
+    record = prov.get("probe")
+    if record is None:
+        if (path / PROBE_DIR).exists():
+            problems.append(f"holds a {PROBE_DIR}/ folder that provenance.json does not describe")
+        return None
+    names, sums = (record.get("frames"), record.get("frame_sha256")) if isinstance(record, dict) else (None, None)
+    if not isinstance(names, list) or not isinstance(sums, dict) or set(sums) != set(names):
+        problems.append("provenance.json's probe does not list its tables with their sha256")
+        return None
+    frames = {}
+    for name in names:
+        file = path / PROBE_DIR / f"{name}.csv.gz"
+        if not file.is_file():
+            problems.append(f"{PROBE_DIR}/{file.name} is missing")
+            continue
+        if _sha256(file) != sums[name]:
+            problems.append(f"{PROBE_DIR}/{file.name} has changed since it was written (its sha256 differs from the one recorded)")
+        try:
+            frames[name] = pd.read_csv(file)
+        except _READ_ERRORS as e:
+            problems.append(f"{PROBE_DIR}/{file.name} cannot be read ({type(e).__name__}: {e})")
+    unlisted = sorted(f.name for f in (path / PROBE_DIR).glob("*") if f.name[: -len(".csv.gz")] not in names)
+    if unlisted:
+        problems.append(f"{PROBE_DIR}/ holds {', '.join(unlisted)}, which provenance.json does not list")
+    return frames
+
+
 def _check_data(prov: dict, hashes: dict[Path, str]) -> list[str]:
     """Each recorded data file must be on disk with the sha256 recorded. ``hashes`` remembers
     files already hashed during one check of the archive (many entries read the same data)."""
@@ -370,28 +455,15 @@ def _check_data(prov: dict, hashes: dict[Path, str]) -> list[str]:
     return problems
 
 
-def _staleness(prov: dict) -> str:
-    """Why the entry's code is not today's code ("" when it is)."""
-    module, stored = prov.get("code_module"), prov.get("code_fingerprint")
-    if not module or not stored:
-        return "made before the archive recorded which code computed a run"
-    try:
-        now, modules = fingerprint.code_fingerprint(module)
-    except KeyError:
-        return f"the module that computed it, {module}, no longer exists"
-    except SyntaxError as e:
-        return f"the code of {module} or a module it imports does not parse now ({e})"
-    if now == stored:
-        return ""
-    before = set(prov.get("code_modules") or ())
-    added, gone = sorted(set(modules) - before), sorted(before - set(modules))
-    change = "".join([f"; it now also imports {', '.join(added)}" if added else "",
-                      f"; it no longer imports {', '.join(gone)}" if gone and before else ""])
-    return f"the code of {module} or of a module it imports has changed since the run{change}"
+Staleness = Callable[[str, dict, "dict[str, pd.DataFrame] | None"], str]
+"""A staleness judge: ``(experiment, provenance, probe tables) -> reason`` ("" when today's code
+computes the same numbers); :func:`glorot.experiments.registry.staleness` is the book's."""
 
 
-def _inspect(path: Path, requested: dict | None, hashes: dict[Path, str]) -> _Verdict:
-    """Every check of one entry (``requested`` None: skip the comparison of configurations)."""
+def _inspect(path: Path, requested: dict | None, hashes: dict[Path, str], experiment: str,
+             staleness: Staleness | None) -> _Verdict:
+    """Every check of one entry (``requested`` None: skip the comparison of configurations;
+    ``staleness`` None: integrity only, the entry's code is not judged)."""
     problems: list[str] = []
     prov = _read_provenance(path, problems)
     if prov is None:
@@ -399,34 +471,39 @@ def _inspect(path: Path, requested: dict | None, hashes: dict[Path, str]) -> _Ve
     if requested is not None and "config" in prov:
         problems += config_differences(prov["config"], requested)
     frames = _check_frames(path, prov, problems)
+    probe_frames = _check_probe(path, prov, problems)
     problems += _check_data(prov, hashes)
-    stale = _staleness(prov)
-    if not stale and "frame_sha256" not in prov:
-        stale = "made before the archive recorded checksums of its tables"
-    return _Verdict(prov, frames, problems, stale)
+    stale = ""
+    if not problems:
+        if "frame_sha256" not in prov:
+            stale = "made before the archive recorded checksums of its tables"
+        elif staleness is not None:
+            stale = staleness(experiment, prov, probe_frames)
+    return _Verdict(prov, frames, problems, stale, probe_frames)
 
 
-def load(experiment: str, profile: str, config: dict, root: Path | None = None) -> ArchivedRun | None:
+def load(experiment: str, profile: str, config: dict, root: Path | None = None,
+         staleness: Staleness | None = None) -> ArchivedRun | None:
     """The stored run with exactly this configuration, checked; None if there is none.
 
     Raises :class:`ArchiveError` when the entry is corrupt (see the module's docstring); an
-    entry made with other code is returned with ``stale=True``.
+    entry that ``staleness`` finds stale is returned with ``stale=True`` and its reason.
     """
     path = run_dir(experiment, profile, config, root)
     if not path.exists():
         return None
-    verdict = _inspect(path, config, {})
+    verdict = _inspect(path, config, {}, experiment, staleness)
     if verdict.problems:
         raise ArchiveError(path, verdict.problems)
     return ArchivedRun(experiment, profile, verdict.frames, verdict.provenance, path,
-                       stale=bool(verdict.stale), stale_reason=verdict.stale)
+                       stale=bool(verdict.stale), stale_reason=verdict.stale, probe_frames=verdict.probe_frames)
 
 
-def _check_entry(path: Path, hashes: dict[Path, str]) -> dict:
+def _check_entry(path: Path, hashes: dict[Path, str], staleness: Staleness | None) -> dict:
     """One row of :func:`check_all`: the entry checked against its own stored configuration,
     whose hash must also be the folder's key (else the configuration was edited)."""
     profile, _, key = path.name.rpartition("-")
-    verdict = _inspect(path, None, hashes)
+    verdict = _inspect(path, None, hashes, path.parent.name, staleness)
     problems = list(verdict.problems)
     if not profile:
         problems.insert(0, "the folder name is not <profile>-<key>")
@@ -447,13 +524,14 @@ def _visible_dirs(folder: Path) -> list[Path]:
     return sorted(d for d in folder.iterdir() if d.is_dir() and not d.name.startswith("."))
 
 
-def check_all(root: Path | None = None) -> pd.DataFrame:
+def check_all(root: Path | None = None, staleness: Staleness | None = None) -> pd.DataFrame:
     """Check every entry of the archive: one row per entry with columns experiment, entry
     (folder name), status (``"ok"``, ``"stale"`` or ``"corrupt"``) and reason (empty when ok).
-    ``df.attrs["root"]`` is the archive folder checked."""
+    Without a ``staleness`` judge only integrity is checked. ``df.attrs["root"]`` is the
+    archive folder checked."""
     root = Path(root or DEFAULT_ARCHIVE)
     hashes: dict[Path, str] = {}
-    rows = [_check_entry(entry, hashes)
+    rows = [_check_entry(entry, hashes, staleness)
             for experiment in (_visible_dirs(root) if root.is_dir() else [])
             for entry in _visible_dirs(experiment)]
     df = pd.DataFrame(rows, columns=["experiment", "entry", "status", "reason"])
@@ -481,9 +559,10 @@ def format_check(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def describe(prov: dict, source: str, stale: bool = False) -> str:
+def describe(prov: dict, source: str, stale: bool = False, remake: str | None = None) -> str:
     """One line for a caption: where the numbers come from, and, for a ``stale`` run, that
-    they come from an earlier version of the code and how to re-make them."""
+    they come from an earlier version of the code and how to re-make them (``remake``: the
+    command, with the run's overrides; by default the profile's command)."""
     commit = prov.get("git_commit", "unknown")[:8] + ("+dirty" if prov.get("git_dirty") else "")
     line = (
         f"{source}: {prov['device']}, torch {prov['torch_version']}, glorot {prov['package_version']} "
@@ -491,6 +570,6 @@ def describe(prov: dict, source: str, stale: bool = False) -> str:
     )
     if stale:
         experiment, profile = prov.get("experiment", "<experiment>"), prov.get("profile", "<profile>")
-        line += (f"; made with an earlier version of the code (commit {commit}): re-make it with "
-                 f"`python -m glorot run {experiment} --profile {profile} --force`")
+        remake = remake or f"python -m glorot run {experiment} --profile {profile} --force"
+        line += f"; made with an earlier version of the code (commit {commit}): re-make it with `{remake}`"
     return line

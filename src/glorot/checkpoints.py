@@ -113,8 +113,11 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _count_save_and_maybe_die() -> None:
-    """The fault injection of the module docstring (``GLOROT_KILL_AFTER_CHECKPOINTS``)."""
+    """The fault injection of the module docstring (``GLOROT_KILL_AFTER_CHECKPOINTS``); saves
+    made inside :class:`detached` (a behavioural probe) are not counted."""
     global _saves_done
+    if _DETACHED:
+        return
     _saves_done += 1
     limit = os.environ.get(KILL_ENV)
     if not limit:
@@ -268,6 +271,7 @@ class _Budget:
 
 
 _BUDGET: _Budget | None = None
+_DETACHED = False
 
 
 class work_budget:
@@ -303,3 +307,19 @@ def spend(model_updates: int) -> None:
 def budget_spent() -> bool:
     """True inside a :class:`work_budget` block whose budget is spent."""
     return _BUDGET is not None and _BUDGET.spent()
+
+
+class detached:
+    """``with detached():`` the block's training loops ignore the current work budget and the
+    fault injection of ``GLOROT_KILL_AFTER_CHECKPOINTS``, which are then restored: a
+    behavioural probe (:mod:`glorot.behaviour`) run at the start of a chunk must neither
+    spend the chunk's budget nor count as one of its checkpoints."""
+
+    def __enter__(self) -> None:
+        global _BUDGET, _DETACHED
+        self._before = (_BUDGET, _DETACHED)
+        _BUDGET, _DETACHED = None, True
+
+    def __exit__(self, *exc) -> None:
+        global _BUDGET, _DETACHED
+        _BUDGET, _DETACHED = self._before

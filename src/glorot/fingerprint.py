@@ -291,3 +291,26 @@ def code_fingerprint(module: str, package_dir: Path | str = PACKAGE_DIR) -> tupl
     for name in modules:
         digest.update(name.encode() + b"\0" + package[name].code.encode() + b"\0")
     return digest.hexdigest(), modules
+
+
+def modules_hash(modules, package_dir: Path | str = PACKAGE_DIR) -> str:
+    """The sha256 of the code of exactly ``modules`` (dotted names), docstrings left out, none
+    of what they import: the text hash of code a behavioural probe cannot reach on a CPU (the
+    CUDA-graph engine, the Triton kernels; :data:`glorot.behaviour.DEVICE_ONLY_MODULES`)."""
+    package = _read_package(Path(package_dir))
+    digest = hashlib.sha256()
+    for name in sorted(modules):
+        if name not in package:
+            raise KeyError(f"{name!r} is not a module of the package")
+        digest.update(name.encode() + b"\0" + package[name].code.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def source_hash(package_dir: Path | str = PACKAGE_DIR) -> str:
+    """The sha256 of every ``.py`` file of the package, byte for byte (names included): the key
+    under which behavioural probe outputs are cached (any edit at all makes a new key, so a
+    cached output is always the one today's code computes)."""
+    digest = hashlib.sha256()
+    for name, path in sorted(_module_files(Path(package_dir)).items()):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -41,6 +41,7 @@ import pandas as pd
 from . import archive, data, pages, paper, stats
 from .configs import Config
 from .experiments import Result, config, experiment, longer_run, saturation as sat_analysis
+from .experiments.registry import load_archived
 from .experiments import cost as cost_analysis, error_curves as ec_analysis, gradients as grad_analysis
 
 NOT_ARCHIVED = "not archived"
@@ -166,7 +167,7 @@ def archived(name: str, profile: str, **overrides) -> Run:
     :class:`Missing` when there is no entry or it is corrupt. Never trains."""
     cfg = config(name, profile, **overrides)
     try:
-        hit = archive.load(name, profile, cfg.to_dict())
+        hit = load_archived(name, profile, cfg)
     except archive.ArchiveError as e:
         return Missing(name, profile, cfg, f"its archive entry is corrupt ({'; '.join(e.problems)})")
     if hit is None:

@@ -100,7 +100,7 @@ class SweepRun:
 
     def archived(self) -> archive.ArchivedRun | None:
         """The run's verified archive entry (None: not archived; ArchiveError: corrupt)."""
-        return archive.load(self.experiment, self.profile, self.config().to_dict())
+        return registry.load_archived(self.experiment, self.profile, self.config())
 
     def chunks_done(self) -> int:
         """How many chunks the run's checkpoint ledger lists (an earlier sweep's, say)."""

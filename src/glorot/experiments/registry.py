@@ -30,7 +30,7 @@ from typing import Callable
 import pandas as pd
 import torch
 
-from .. import archive, budget, checkpoints
+from .. import archive, behaviour, budget, checkpoints
 from ..configs import Config, ConfigError, Knob, build, check_value, knob
 from ..train import Execution, cpu_threads, execution
 from ..validation import check_choice, check_device
@@ -65,6 +65,10 @@ class Experiment:
     stages: Callable[[Config], list[budget.Stage]] | None = None
     data_files: Callable[[Config], list] | None = None
     cpu_threads: int | None = None
+    probe: dict | None = None
+    """The overrides of its behavioural probe (:mod:`glorot.behaviour`): a configuration small
+    enough to run in about a second that goes through every stage the runner has; None: the
+    smoke profile's."""
 
     def defaults(self, profile: str) -> Config:
         """The configuration of ``profile`` with no overrides."""
@@ -86,6 +90,75 @@ def register(*experiments: Experiment) -> None:
 
 def experiment(name: str) -> Experiment:
     return EXPERIMENTS[check_choice("experiment", name, EXPERIMENTS)]
+
+
+def staleness(name: str, prov: dict, probe_frames) -> str:
+    """The book's staleness judge (:data:`glorot.archive.Staleness`): whether today's code
+    computes what the entry of experiment ``name`` stored, by re-running its behavioural probe
+    (:func:`glorot.behaviour.staleness`)."""
+    if name not in EXPERIMENTS:
+        return f"no experiment {name!r} is registered now"
+    return behaviour.staleness(EXPERIMENTS[name], prov, probe_frames)
+
+
+def load_archived(name: str, profile: str, cfg: Config, root: Path | None = None) -> archive.ArchivedRun | None:
+    """The archived run of this configuration, verified and judged by its probe (None: none)."""
+    return archive.load(name, profile, cfg.to_dict(), root, staleness=staleness)
+
+
+def check_archive(root: Path | None = None) -> pd.DataFrame:
+    """Every entry of the archive checked (:func:`glorot.archive.check_all`) and judged by its
+    behavioural probe: each experiment's probe runs once (cached per version of the code)."""
+    return archive.check_all(root, staleness=staleness)
+
+
+def migrate(root: Path | None = None, from_commit: str = "HEAD") -> list[tuple[str, str]]:
+    """Record a behavioural probe in every entry that has none, without re-training it, where
+    that is sound. Two checks must pass: the entry's text fingerprint (the archive's rule
+    before probes) equals that of its module in the code of ``from_commit``, so that commit's
+    code made it; and the probe computed by that commit's code (in a fresh interpreter) equals
+    the probe today's code computes, within :mod:`glorot.behaviour`'s tolerance, so today's
+    code computes what made it. Today's probe is then recorded. Returns ``(entry, what was
+    done)`` for every entry without a probe; one that fails a check is left as it is (stale)."""
+    import io
+    import subprocess
+    import tarfile
+    import tempfile
+
+    from .. import fingerprint
+
+    root = Path(root or archive.DEFAULT_ARCHIVE)
+    done = []
+    with tempfile.TemporaryDirectory(prefix="glorot-migrate-") as tmp:
+        blob = subprocess.run(["git", "archive", from_commit, "src/glorot"], cwd=archive.REPO_ROOT, capture_output=True,
+                              check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+            tar.extractall(tmp, filter="data")
+        old_src = Path(tmp) / "src"
+        agree: dict[str, list[str]] = {}
+        for entry in sorted(p for p in root.glob("*/*") if p.is_dir() and not p.name.startswith(".")):
+            prov = json.loads((entry / "provenance.json").read_text())
+            if "probe" in prov:
+                continue
+            name = entry.parent.name
+            try:
+                then = fingerprint.code_fingerprint(prov.get("code_module", ""), old_src / "glorot")[0]
+            except KeyError:
+                then = None
+            if name not in EXPERIMENTS or then != prov.get("code_fingerprint"):
+                done.append((f"{name}/{entry.name}", f"left as it is: not made by the code of {from_commit}"))
+                continue
+            probe = behaviour.run_probe(EXPERIMENTS[name])
+            if name not in agree:
+                then_probe = behaviour.probes_with_package(old_src, {name: probe.config})[name]
+                agree[name] = behaviour.compare(then_probe, probe.frames)
+            if agree[name]:
+                done.append((f"{name}/{entry.name}", f"left as it is: today's code computes other numbers than {from_commit}'s "
+                             f"({'; '.join(agree[name][:2])})"))
+                continue
+            archive.add_probe(entry, probe)
+            done.append((f"{name}/{entry.name}", f"probe recorded (made by {from_commit}'s code, whose probe today's equals)"))
+    return done
 
 
 def config(name: str, profile: str = "quick", **overrides) -> Config:
@@ -159,7 +232,12 @@ class Result:
             seeds = list(range(seeds, seeds + self.config["n_seeds"]))
         seeds = "" if seeds is None else f", seed{'s' if isinstance(seeds, list) else ''} {seeds}"
         return (f"{self.source} run, profile '{self.profile}'" + (f" ({note})" if note else "")
-                + self.changes_from_profile() + seeds + f"; {archive.describe(self.provenance, self.source, stale=self.stale)}")
+                + self.changes_from_profile() + seeds + f"; {archive.describe(self.provenance, self.source, stale=self.stale, remake=self.remake_command())}")
+
+    def remake_command(self) -> str:
+        """The command that recomputes this run and replaces its archive entry: the profile and
+        every override it was made with (``--set``), on the CPU."""
+        return cli_command(self.experiment, self.profile, self.config, device="cpu").replace(" --device cpu", " --force", 1)
 
     def changes_from_profile(self) -> str:
         """Where the configuration departs from the profile's defaults (which the profile's note
@@ -224,7 +302,7 @@ def run(name: str, profile: str = "quick", device: str = "cpu", use_archive: boo
     if tf32 and save:
         raise ConfigError("a TF32 run is not archived (the paper's numbers are float32): run it with save=False (CLI --no-save)")
     if use_archive:
-        hit = archive.load(name, profile, cfg.to_dict())
+        hit = load_archived(name, profile, cfg)
         if hit is not None:
             return Result(name, profile, cfg, hit.frames, hit.provenance, "archived", stale=hit.stale)
     est = estimate(name, cfg, device)
@@ -245,6 +323,7 @@ def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save:
     it are in the checkpoint folder's ledger, and the provenance lists them all."""
     ckpt = checkpoint_dir(exp.name, profile, cfg)
     data_files = exp.data_files(cfg) if exp.data_files else []
+    start = _start(exp, ckpt)
     with cpu_threads(_threads(exp, cfg, device)), execution(how.engine, how.kernels, how.tf32):
         # the provenance is made inside, so that its device names the threads used
         t0 = time.perf_counter()
@@ -254,8 +333,12 @@ def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save:
         if chunk is not None:
             chunks = read_ledger(ckpt) + [chunk | {"wall_time_s": round(wall, 1), "status": "finished"}]
             wall = sum(c["wall_time_s"] for c in chunks)
-        prov = archive.provenance(cfg.to_dict(), device, wall, module=exp.module, data_files=data_files)
+        else:
+            wall += start.earlier_wall_s
+        prov = archive.provenance(cfg.to_dict(), device, wall, module=exp.module, data_files=data_files, code=start.code)
         prov |= {"experiment": exp.name, "profile": profile}
+        if start.attempts > 1 and chunk is None:
+            prov["attempts"] = start.attempts
     if how.describe():
         prov["execution"] = how.describe()
     if chunks is not None:
@@ -263,10 +346,74 @@ def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save:
     if est is not None:
         prov["estimated_wall_time_s"] = round(est.seconds, 1)
     if save:
-        archive.save(exp.name, profile, cfg.to_dict(), frames, prov)
+        archive.save(exp.name, profile, cfg.to_dict(), frames, prov, probe=start.probe)
     if ckpt.exists():
         shutil.rmtree(ckpt)
     return Result(exp.name, profile, cfg, frames, prov, "live")
+
+
+# --------------------------------------------------------------------------- the start of a run
+
+START = "started.json"
+"""The file in a run's checkpoint folder that records how it started: the code it started with
+(:func:`glorot.archive.code_identity`), its behavioural probe's configuration, and when each
+attempt began and (as far as its last checkpoint shows) ended."""
+START_PROBE = "start-probe"
+"""The sub-folder of a run's checkpoint folder holding the probe tables of its first start."""
+
+
+@dataclass(frozen=True)
+class _Start:
+    code: dict
+    probe: behaviour.Probe
+    attempts: int
+    earlier_wall_s: float
+    """Wall time of the earlier attempts, each up to its last checkpoint (the work after it was
+    lost, and redone by a later attempt)."""
+
+
+def _last_write(ckpt: Path) -> float:
+    """When the newest file of the checkpoint folder was written (0 if none)."""
+    times = [p.stat().st_mtime for p in ckpt.rglob("*") if p.is_file() and p.name != START]
+    return max(times, default=0.0)
+
+
+def _start(exp: Experiment, ckpt: Path) -> _Start:
+    """Take the code and the behavioural probe at the start of a run, before any training (so
+    that edits made while a long run trains do not describe it). A run resumed from its
+    checkpoints must run code that computes the same probe as the code it started with;
+    otherwise it would mix two versions' numbers, and it is refused before any compute."""
+    probe = behaviour.run_probe(exp)
+    path = ckpt / START
+    if path.exists():
+        try:
+            record = json.loads(path.read_text())
+            first = {n: pd.read_csv(ckpt / START_PROBE / f"{n}.csv") for n in record["probe_frames"]}
+        except (OSError, ValueError, KeyError) as e:
+            raise ConfigError(f"the start record {path} is corrupt ({e}); delete the folder {ckpt} to start the run afresh") from None
+        moved = behaviour.compare(first, probe.frames) if record.get("probe_config") == probe.config else ["its probe configuration changed"]
+        if moved:
+            raise ConfigError(f"the checkpoints in {ckpt} were made by code that computes other numbers than today's "
+                              f"({'; '.join(moved[:3])}): resuming would mix two versions of the code. Go back to the "
+                              f"commit {record['code'].get('git_commit', '?')[:12]} to finish it, or delete the folder to start afresh.")
+        probe = behaviour.Probe(exp.name, probe.config, first)
+        attempts = record["attempts"]
+        if "ended" not in attempts[-1]:
+            attempts[-1]["ended"] = max(_last_write(ckpt), attempts[-1]["started"])
+        code = record["code"]
+    else:
+        ckpt.mkdir(parents=True, exist_ok=True)
+        (ckpt / START_PROBE).mkdir(exist_ok=True)
+        for n, df in probe.frames.items():
+            df.to_csv(ckpt / START_PROBE / f"{n}.csv", index=False, float_format=behaviour.FLOAT_FORMAT)
+        attempts, code = [], archive.code_identity(exp.module)
+        record = {"code": code, "probe_config": probe.config, "probe_frames": sorted(probe.frames)}
+    earlier = sum(a["ended"] - a["started"] for a in attempts)
+    attempts.append({"started": time.time()})
+    tmp = ckpt / (START + ".tmp")
+    tmp.write_text(json.dumps(record | {"attempts": attempts}, indent=1, default=str) + "\n")
+    os.replace(tmp, path)
+    return _Start(code, probe, len(attempts), earlier)
 
 
 # --------------------------------------------------------------------------- chunks
@@ -320,7 +467,7 @@ def run_chunk(name: str, profile: str, chunk: int, device: str = "cpu", *, model
     save, tf32 = check_flag("save", save), check_flag("tf32", tf32)
     if tf32 and save:
         raise ConfigError("a TF32 run is not archived (the paper's numbers are float32): run it with save=False (CLI --no-save)")
-    hit = archive.load(name, profile, cfg.to_dict())
+    hit = load_archived(name, profile, cfg)
     if hit is not None:
         print(f"{name} (profile {profile}) is archived already: chunk {chunk} has nothing to do")
         return Result(name, profile, cfg, hit.frames, hit.provenance, "archived", stale=hit.stale)
