@@ -18,8 +18,8 @@ SMALL = dict(configurations=["tanh", "tanh-N", "pretraining"], width=8, updates=
 
 
 @pytest.mark.parametrize("name", ["shapeset_curves", "finite_curves", "svm_baseline"])
-def test_experiments_are_registered_with_three_profiles(name):
-    assert set(experiments.EXPERIMENTS[name].profiles) == set(experiments.PROFILES)
+def test_experiments_are_registered_with_the_required_profiles(name):
+    assert {"smoke", "quick", "paper"} <= set(experiments.EXPERIMENTS[name].profiles) <= set(experiments.PROFILES)
 
 
 def test_paper_profile_has_the_papers_width_and_budget():

@@ -38,7 +38,7 @@ def _parse_value(text: str):
 def _list() -> int:
     for name, exp in experiments.EXPERIMENTS.items():
         print(f"{name:24s} {exp.paper}")
-        for profile in experiments.PROFILES:
+        for profile in (p for p in experiments.PROFILES if p in exp.profiles):
             cfg = exp.defaults(profile).to_dict()
             print(f"    {profile:6s} {json.dumps(cfg)}")
         for knob_name, k in exp.config_class.knobs().items():

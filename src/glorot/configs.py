@@ -46,6 +46,10 @@ class Knob:
     min_items: int = 1
     max_items: int | None = None
     optional: bool = False
+    omit_at_default: bool = False
+    """A knob added after runs were archived: at its default (which reproduces what the code
+    did before it existed) it is left out of :meth:`Config.to_dict`, so those runs keep their
+    configuration and their archive key."""
 
     def describe(self) -> str:
         """The valid values in words: ``an integer in [1, 100,000,000] (updates)``."""
@@ -79,7 +83,7 @@ def knob(default, kind: str, **spec) -> Any:
     if kind not in KINDS:
         raise ValueError(f"knob kind must be one of {KINDS}, got {kind!r}")
     k = Knob(kind, **spec)
-    if k.many:
+    if k.many and default is not None:
         default = tuple(default)
     return field(default=default, metadata={"knob": k})
 
@@ -176,7 +180,13 @@ class Config:
     def to_dict(self) -> dict:
         """Plain JSON-ready values (tuples as lists), in field order: what the archive stores
         and hashes."""
-        return {name: list(v) if isinstance(v, tuple) else v for name, v in ((n, getattr(self, n)) for n in self.field_names())}
+        out = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if f.metadata["knob"].omit_at_default and v == f.default:
+                continue
+            out[f.name] = list(v) if isinstance(v, tuple) else v
+        return out
 
     def keys(self):
         return self.field_names()

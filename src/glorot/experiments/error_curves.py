@@ -45,7 +45,7 @@ import torch
 
 from .. import checkpoints, data, nets, pretrain, shapeset, stats, train
 from ..budget import Stage
-from ..configs import Config, check_at_most, knob
+from ..configs import Config, ConfigError, check_at_most, knob
 from ..monitoring import MAX_UPDATES, learning_rates_knob, seed_knob, threads_knob, updates_knob, width_knob
 from ..paper import CONFIGURATIONS, PAPER_SVM, PAPER_TABLE1, PAPER_TABLE1_BOLD, TABLE1_ROWS, Configuration
 from .registry import Experiment, register
@@ -90,9 +90,20 @@ class CurvesConfig(Config):
     pretrain_noise: float = knob(0.25, "float", lo=0.0, hi=0.95, doc="share of inputs masked by the denoising corruption")
     pretrain_learning_rate: float = knob(0.001, "float", lo=0.0, lo_open=True, hi=10.0)
     cpu_threads: int | None = threads_knob()
+    extend_grid: int = knob(0, "int", lo=0, hi=10, omit_at_default=True,
+                            unit="rounds of extending the grid past an edge",
+                            doc="where a configuration's chosen rate is the grid's lowest or highest, try the next rate "
+                                "beyond it (the grid's own ratio), up to this many times")
+    config_learning_rates: tuple | None = knob(None, "float", lo=0.0, lo_open=True, hi=1e6, many=True, max_items=len(CONFIGURATIONS),
+                                               optional=True, omit_at_default=True,
+                                               doc="one rate per configuration, chosen beforehand (a search profile's "
+                                                   "choice): no search, every seed at its configuration's rate")
 
     def check(self) -> None:
         check_at_most(self, "eval_every", "updates")
+        if self.config_learning_rates is not None and len(self.config_learning_rates) != len(self.configurations):
+            raise ConfigError(f"config_learning_rates must have one rate per configuration ({len(self.configurations)}: "
+                              f"{', '.join(self.configurations)}), got {len(self.config_learning_rates)}")
 
 
 @dataclass(frozen=True)
@@ -192,8 +203,27 @@ def _pretrained_weights(cfg, sizes, activation, seed, pre_stream, device, ckpt_d
     return weights, biases, log
 
 
-def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir):
-    """Train one stack: the (configuration, lr) pairs ``items`` of one depth, seed ``seed``."""
+def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir, tag: str = ""):
+    """Train one stack: the (configuration, lr) pairs ``items`` of one depth, seed ``seed``.
+
+    Once trained, the group's tables are kept in ``ckpt_dir`` and its model checkpoint is
+    removed (a search stack of 35 width-100 models weighs 20 MB; its tables a few kB), so a
+    resumed run re-reads finished groups instead of their weights."""
+    done = ckpt_dir / f"seed{seed}-depth{depth}{tag}-tables.pt"
+    if done.exists():
+        saved = checkpoints.load(done, "curves-group")
+        pre = saved["pre_log"]
+        return (checkpoints.frame_from_state(saved["curves"]), checkpoints.frame_from_state(saved["finals"]),
+                None if pre is None else checkpoints.frame_from_state(pre))
+    out = _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, tag)
+    curves, finals, pre_log = out
+    checkpoints.save({"curves": checkpoints.frame_state(curves), "finals": checkpoints.frame_state(finals),
+                      "pre_log": None if pre_log is None else checkpoints.frame_state(pre_log)}, done, "curves-group")
+    (ckpt_dir / f"seed{seed}-depth{depth}{tag}.pt").unlink(missing_ok=True)
+    return out
+
+
+def _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, tag: str):
     n_in, n_classes, (xv, yv), (xt, yt), stream, pre_stream = loaded
     sizes = [n_in] + [cfg["width"]] * depth + [n_classes]
     stack = nets.MLPStack(sizes, activations=[_activation(c, cfg) for c, _ in items], inits=[c.init for c, _ in items],
@@ -208,7 +238,7 @@ def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir):
                     W[k].copy_(w)
                 for B, b in zip(stack.biases, biases):
                     B[k].copy_(b)
-    ckpt = ckpt_dir / f"seed{seed}-depth{depth}.pt"
+    ckpt = ckpt_dir / f"seed{seed}-depth{depth}{tag}.pt"
     result = train.train(stack, stream(seed), cfg["updates"], eval_every=cfg["eval_every"], eval_sets={"test": (xt, yt)},
                          checkpoint=ckpt, checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50))
     valid = train.error_rate(stack, xv, yv)
@@ -236,26 +266,38 @@ def curves(cfg: CurvesConfig, device: str, ckpt_dir: Path) -> dict[str, pd.DataF
     loaded = _load(cfg, device)
     seeds = [cfg["seed"] + i for i in range(cfg["n_seeds"])]
     curves, finals, pre_logs = [], [], []
-    chosen: dict[str, float] = {}
-    for i, seed in enumerate(seeds):
-        if i == 0:
-            plan = [(c, float(lr)) for c in confs for lr in cfg["learning_rates"]]
-        else:
-            plan = [(c, chosen[c.key]) for c in confs if chosen[c.key] == chosen[c.key]]  # NaN: all diverged
+    given = cfg["config_learning_rates"]
+    chosen: dict[str, float] = {} if given is None else {c.key: float(lr) for c, lr in zip(confs, given)}
+
+    def train_plan(plan, seed, tag=""):
         for depth in dict.fromkeys(c.depth for c, _ in plan):
             items = [(c, lr) for c, lr in plan if c.depth == depth]
-            cur, fin, pre_log = _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir)
+            cur, fin, pre_log = _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir, tag)
             curves.append(cur.assign(seed=seed))
             finals.append(fin)
             if pre_log is not None:
                 pre_logs.append(pre_log)
-        if i == 0:
-            search = pd.concat(finals, ignore_index=True)
-            picks = choose_learning_rates(search)
+
+    for i, seed in enumerate(seeds):
+        if i == 0 and given is None:
+            train_plan([(c, float(lr)) for c in confs for lr in cfg["learning_rates"]], seed)
+            for round_ in range(1, cfg["extend_grid"] + 1):
+                beyond = _beyond_the_edges(pd.concat(finals, ignore_index=True), confs)
+                if not beyond:
+                    break
+                train_plan(beyond, seed, tag=f"-extension{round_}")
+            picks = choose_learning_rates(pd.concat(finals, ignore_index=True))
             chosen = dict(zip(picks["config"], picks["lr"]))
+        else:
+            train_plan([(c, chosen[c.key]) for c in confs if chosen[c.key] == chosen[c.key]], seed)  # NaN: all diverged
     final = pd.concat(finals, ignore_index=True)
-    search = final[final["seed"] == seeds[0]].copy()
-    picks = choose_learning_rates(search)
+    if given is None:
+        search = final[final["seed"] == seeds[0]].copy()
+        picks = choose_learning_rates(search)
+    else:
+        search = final[final["seed"] == seeds[0]].copy()
+        picks = pd.DataFrame([{"config": k, "lr": lr, "valid_error": float("nan"), "at_grid_edge": False,
+                               "all_diverged": False} for k, lr in chosen.items()])
     search = search.merge(picks[["config", "lr"]].assign(chosen=True), on=["config", "lr"], how="left")
     search["chosen"] = search["chosen"].fillna(False).astype(bool)
     search = search.merge(picks[["config", "at_grid_edge", "all_diverged"]], on="config")
@@ -270,6 +312,38 @@ def curves(cfg: CurvesConfig, device: str, ckpt_dir: Path) -> dict[str, pd.DataF
     return {"curves": curve_df, "search": search, "final": final, "pretraining": pre, "meta": _meta()}
 
 
+def _beyond_the_edges(search: pd.DataFrame, confs) -> list:
+    """For each configuration whose best rate so far is the lowest or the highest it was tried
+    at (and not all diverged), the next rate beyond that edge (:func:`next_rate`): the
+    (configuration, rate) pairs to try next."""
+    picks = choose_learning_rates(search)
+    out = []
+    for c in confs:
+        pick = picks[picks["config"] == c.key]
+        if pick.empty or not bool(pick["at_grid_edge"].iloc[0]):
+            continue
+        tried = sorted(search.loc[search["config"] == c.key, "lr"].unique())
+        best = float(pick["lr"].iloc[0])
+        out.append((c, next_rate(tried, up=best != tried[0])))
+    return out
+
+
+def next_rate(tried: list[float], up: bool) -> float:
+    """The rate one step beyond the highest (``up``) or lowest of ``tried``: on the 1-3-10
+    ladder (..., 0.1, 0.3, 1, 3, ...) when the edge is on it, else one step of the ratio of the
+    two rates nearest the edge."""
+    import math
+
+    edge = tried[-1] if up else tried[0]
+    e = math.floor(math.log10(edge) + 1e-9)
+    m = edge / 10 ** e
+    if abs(m - 1) < 1e-6 or abs(m - 3) < 1e-6:
+        rate = (3 * 10 ** e if m < 2 else 10 ** (e + 1)) if up else (3 * 10 ** (e - 1) if m < 2 else 10 ** e)
+    else:
+        rate = edge * (tried[-1] / tried[-2]) if up else edge / (tried[1] / tried[0])
+    return float(f"{rate:.6g}")
+
+
 def _curves_stages(cfg: CurvesConfig) -> list[Stage]:
     """The work of a curves run: the learning-rate search on the first seed (every
     configuration at every rate), the chosen rate on the others, and pre-training."""
@@ -280,7 +354,8 @@ def _curves_stages(cfg: CurvesConfig) -> list[Stage]:
     for depth in sorted({c.depth for c in confs}):
         n = sum(c.depth == depth for c in confs)
         sizes = tuple([n_in] + [cfg.width] * depth + [n_out])
-        models = n * len(cfg.learning_rates) + n * (cfg.n_seeds - 1)
+        searched = 0 if cfg.config_learning_rates is not None else len(cfg.learning_rates) + cfg.extend_grid
+        models = n * searched + n * (cfg.n_seeds - (0 if cfg.config_learning_rates is not None else 1))
         out.append(Stage(sizes, models, cfg.updates, n_evals=n_evals, eval_examples=n_test))
         if any(c.pretrained and c.depth == depth for c in confs):
             out.append(Stage(sizes, cfg.n_seeds, cfg.pretrain_updates_per_layer))
@@ -496,14 +571,26 @@ def _note(p: dict, what: str) -> str:
 
 
 _LRS_QUICK = [0.01, 0.03, 0.1, 0.3]
+LONG_SEARCH_GRID = [0.003, 0.01, 0.03, 0.1, 0.3]
+"""The grid of the ``search`` profile: two decades, extended past an edge (``extend_grid``)."""
 _PRETRAIN_QUICK = {"pretrain_learning_rate": 0.01}
 _SHAPESET = {
     "smoke": {"width": 16, "updates": 60, "eval_every": 30, "learning_rates": [0.03, 0.1], "n_seeds": 2, "n_valid": 100,
               "n_test": 100, "pretrain_updates_per_layer": 10, **_PRETRAIN_QUICK},
     "quick": {"width": 100, "updates": 6_000, "eval_every": 300, "learning_rates": _LRS_QUICK, "n_seeds": 3, "n_valid": 1_000,
               "n_test": 2_000, "pretrain_updates_per_layer": 1_000, **_PRETRAIN_QUICK},
+    "search": {"width": 100, "updates": 500_000, "eval_every": 50_000, "learning_rates": LONG_SEARCH_GRID, "extend_grid": 2,
+               "n_seeds": 1, "n_valid": 10_000, "n_test": 20_000, "pretrain_updates_per_layer": 250_000, **_PRETRAIN_QUICK},
+    "long": {"width": 100, "updates": 2_500_000, "eval_every": 100_000, "n_seeds": 3, "n_valid": 10_000, "n_test": 20_000,
+             "pretrain_updates_per_layer": 250_000, **_PRETRAIN_QUICK},
     "paper": {},
 }
+"""``search`` is the learning-rate search of ``long``: seed 0, every configuration at every rate
+of :data:`LONG_SEARCH_GRID` (two decades), 500k updates each (a fifth of the curves' 2.5M; the
+paper searched "after a large number of updates"), chosen on 10,000 validation examples, the
+grid extended past an edge up to twice. ``long`` trains 3 seeds x 7 configurations x 2.5M
+updates at the rates ``search`` chose (:data:`LONG_RATES`), test error every 100k updates on a
+fixed set of 20,000."""
 _FINITE = {
     "smoke": {"dataset": "mnist-5k", "width": 16, "updates": 60, "eval_every": 30, "learning_rates": [0.03, 0.1], "n_seeds": 2,
               "pretrain_updates_per_layer": 10, **_PRETRAIN_QUICK},

@@ -92,10 +92,12 @@ def make_plan(profile: str = "paper", device: str = "h200", chunk_minutes: float
     if isinstance(chunk_minutes, bool) or not isinstance(chunk_minutes, (int, float)) or not 1 <= chunk_minutes <= 24 * 60:
         raise ConfigError(f"chunk_minutes must be a number of minutes in [1, 1440], got {chunk_minutes!r}")
     device = _check_plan_device(device)
-    names = list(experiments) if experiments else [n for n, e in EXPERIMENTS.items() if e.stages is not None]
+    names = list(experiments) if experiments else [n for n, e in EXPERIMENTS.items() if e.stages is not None and profile in e.profiles]
     unknown = [n for n in names if n not in EXPERIMENTS]
     if unknown:
         raise ConfigError(f"unknown experiment(s) {unknown}; known: {', '.join(EXPERIMENTS)}")
+    for n in names:
+        EXPERIMENTS[n].check_profile(profile)
     chunks, totals, method = [], {}, ""
     for name in names:
         exp = EXPERIMENTS[name]

@@ -35,7 +35,18 @@ from ..configs import Config, ConfigError, Knob, build, check_value, knob
 from ..train import Execution, cpu_threads, execution
 from ..validation import check_choice, check_device
 
-PROFILES = ("smoke", "quick", "paper")
+PROFILES = ("smoke", "quick", "wide", "search", "long", "paper")
+"""Every profile of the book, from the smallest run to the paper's (an experiment has
+``smoke``, ``quick`` and ``paper``, and the others where they apply):
+
+* ``smoke``  seconds, for the tests; also the behavioural probe (:mod:`glorot.behaviour`);
+* ``quick``  minutes on a laptop CPU: width 100, a few epochs;
+* ``wide``   the paper's width 1000 on a CPU for a few epochs (Figs. 3-4, 9-10);
+* ``search`` the learning-rate search of ``long`` (Shapeset curves: 500k updates per rate);
+* ``long``   the paper's updates, seeds and learning-rate protocol at width 100 (hours on one
+  CPU core);
+* ``paper``  the paper's width and budget (the configuration class's defaults; a GPU)."""
+REQUIRED_PROFILES = ("smoke", "quick", "paper")
 
 CHECKPOINT_ROOT = Path(os.environ.get("GLOROT_CHECKPOINTS", archive.REPO_ROOT / "tmp" / "checkpoints"))
 """Where runs checkpoint while they train (``tmp/`` is ignored by git): one folder per
@@ -72,7 +83,15 @@ class Experiment:
 
     def defaults(self, profile: str) -> Config:
         """The configuration of ``profile`` with no overrides."""
-        return build(self.config_class, self.profiles[check_choice("profile", profile, PROFILES)])
+        return build(self.config_class, self.profiles[self.check_profile(profile)])
+
+    def check_profile(self, profile) -> str:
+        """``profile`` if this experiment has it; else a ValueError naming the ones it has."""
+        if not isinstance(profile, str) or profile not in self.profiles:
+            known = [p for p in PROFILES if p in self.profiles]
+            raise ConfigError(f"profile must be one of {', '.join(known)} for {self.name}, got {profile!r}"
+                              + (f" ({profile!r} is a profile of other experiments)" if profile in PROFILES else ""))
+        return profile
 
 
 EXPERIMENTS: dict[str, Experiment] = {}
@@ -83,8 +102,9 @@ def register(*experiments: Experiment) -> None:
     for e in experiments:
         if e.name in EXPERIMENTS:
             raise ValueError(f"experiment {e.name!r} is registered twice")
-        if set(e.profiles) != set(PROFILES):
-            raise ValueError(f"experiment {e.name!r} must define the profiles {PROFILES}")
+        if not set(REQUIRED_PROFILES) <= set(e.profiles) <= set(PROFILES):
+            raise ValueError(f"experiment {e.name!r} must define the profiles {REQUIRED_PROFILES}, and others only "
+                             f"among {PROFILES}; it defines {sorted(e.profiles)}")
         EXPERIMENTS[e.name] = e
 
 
@@ -169,7 +189,7 @@ def config(name: str, profile: str = "quick", **overrides) -> Config:
     list, or an interval longer than the run. An override of None keeps the profile's value.
     """
     exp = experiment(name)
-    values = dict(exp.profiles[check_choice("profile", profile, PROFILES)])
+    values = dict(exp.profiles[exp.check_profile(profile)])
     values |= {k: v for k, v in overrides.items() if v is not None}
     return build(exp.config_class, values)
 
@@ -184,8 +204,8 @@ def longer_run(profile: str, factor, cfg: Config, keys) -> tuple[dict | None, st
     already full length) or with a factor of 1. ``factor`` is checked first (an integer in
     [1, 1000]), and the longer configuration is built, so that it fails before any compute."""
     factor = check_value("longer_factor", factor, _FACTOR.metadata["knob"])
-    if check_choice("profile", profile, PROFILES) == "paper":
-        return None, "**Skipped**: the paper profile's run above is already full length."
+    if check_choice("profile", profile, PROFILES) in ("paper", "long"):
+        return None, f"**Skipped**: the {profile} profile's run above is already at the paper's length."
     if factor == 1:
         return None, "**Skipped**: `longer_factor` is 1."
     overrides = {k: factor * cfg[k] for k in keys}
