@@ -166,11 +166,16 @@ register(
                       "cpu_threads": 1, "early_updates": 50, "early_probe_every": 10},
             "quick": {"width": 100, "learning_rates": [0.1, 0.1], "updates": 50_000, "probe_every": 2_000,
                       "early_updates": 20_000, "early_probe_every": 500, "eval_every": 5_000, "n_test": 2_000, "cpu_threads": 1},
+            "wide": {"width": 100, "learning_rates": [0.1, 0.1], "updates": 50_000, "probe_every": 2_000,
+                     "early_updates": 20_000, "early_probe_every": 500, "eval_every": 5_000, "n_test": 2_000,
+                     "cpu_threads": 1} | FULL_WIDTH_CPU,
             "paper": {},
         },
         runner=gradient_dynamics,
         module=__name__,
         stages=lambda cfg: stages(cfg, _specs(cfg)),
-        note={"quick": "width 100 instead of 1000, 50k updates (2.5 epochs of 20k) instead of 1.9M (95 epochs)"},
+        note={"quick": "width 100 instead of 1000, 50k updates (2.5 epochs of 20k) instead of 1.9M (95 epochs)",
+              "wide": "the paper's width 1000, 50k updates (2.5 epochs of 20k) instead of 1.9M (95 epochs), learning rate "
+                      "0.01 chosen on validation at that width"},
     ),
 )

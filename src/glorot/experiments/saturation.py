@@ -224,11 +224,15 @@ register(
             "smoke": _SMOKE | {"hist_bins": 20},
             "quick": {"width": 100, "learning_rates": [0.1, 0.1], "updates": 80_000, "probe_every": 1_000, "eval_every": 5_000,
                       "n_test": 2_000, "hist_bins": 50, "cpu_threads": 1},
+            "wide": {"width": 100, "learning_rates": [0.1, 0.1], "updates": 80_000, "probe_every": 1_000, "eval_every": 5_000,
+                     "n_test": 2_000, "hist_bins": 50, "cpu_threads": 1} | FULL_WIDTH_CPU,
             "paper": {},
         },
         runner=activation_saturation,
         module=__name__,
         stages=lambda cfg: stages(cfg, _saturation_specs(cfg)),
-        note={"quick": "width 100 instead of 1000, 80k updates (4 epochs of 20k) instead of 1.9M (95 epochs)"},
+        note={"quick": "width 100 instead of 1000, 80k updates (4 epochs of 20k) instead of 1.9M (95 epochs)",
+              "wide": "the paper's width 1000, 60k updates (3 epochs of 20k) instead of 1.9M (95 epochs), rates chosen on "
+                      "validation at that width (tanh 0.01, softsign 0.03)"},
     ),
 )
