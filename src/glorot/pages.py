@@ -44,9 +44,11 @@ import pandas as pd
 _SENTENCE_ENDS = (".", "!", "?", ".)", ".”", ".\"")
 """How a sentence may end; a part ending otherwise (even in ")") gets a full stop."""
 
-VERDICTS = ("agrees", "partly", "differs", "not yet at paper scale")
-"""What a page can say of a result beside the paper's: it agrees, agrees in part, differs, or
-was measured at a scale too far from the paper's to say."""
+VERDICTS = ("agrees", "partly", "differs", "not yet at paper scale", "inconclusive")
+"""What a page can say of a result beside the paper's: it agrees, agrees in part, differs, was
+measured at a scale too far from the paper's to say, or is inconclusive: the run cannot test
+the claim (e.g. the network it compares against did not learn at its rate, so a comparison of
+initializations measures the rate, not the initialization)."""
 
 
 def _markdown(text: str):
