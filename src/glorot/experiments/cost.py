@@ -216,6 +216,8 @@ register(
                       "n_probe": 60, "n_test": 200, "n_valid": 200, "cpu_threads": 1},
             "quick": {"width": 100, "learning_rates": [0.003, 0.01, 0.03, 0.1, 0.3], "updates": 40_000, "probe_every": 2_000,
                       "eval_every": 2_000, "n_test": 2_000, "n_valid": 2_000, "cpu_threads": 1},
+            "long": {"width": 100, "learning_rates": [0.003, 0.01, 0.03, 0.1, 0.3], "updates": 2_500_000, "probe_every": 50_000,
+                     "eval_every": 100_000, "n_test": 10_000, "n_valid": 10_000, "cpu_threads": 1},
             "paper": {},
         },
         runner=cost_comparison,
