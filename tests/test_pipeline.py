@@ -244,3 +244,17 @@ def test_a_stale_caption_remakes_the_run_with_its_overrides():
                                                                      "wall_time_s": 1.0}, "archived", stale=True)
     assert res.remake_command() == "python -m glorot run gradient_dynamics --profile quick --force --set width=1000 --set seed=3"
     assert f"`{res.remake_command()}`" in res.scale()
+
+
+def test_run_takes_a_built_configuration():
+    from glorot import experiments
+    from glorot.experiments import registry
+
+    cfg = registry.config("variance_propagation", "smoke", seed=2)
+    by_object = experiments.run(cfg, "smoke", use_archive=False)
+    by_name = experiments.run("variance_propagation", "smoke", use_archive=False, seed=2)
+    assert by_object.config == by_name.config and by_object["variance"].equals(by_name["variance"])
+    with pytest.raises(ValueError, match="not both"):
+        experiments.run(cfg, "smoke", seed=3)
+    with pytest.raises(ValueError, match="profile must be one of"):
+        experiments.run(cfg, "long")

@@ -298,9 +298,27 @@ def _threads(exp: Experiment, cfg: Config, device: str) -> int | None:
     return cfg.get("cpu_threads") or exp.cpu_threads
 
 
-def run(name: str, profile: str = "quick", device: str = "cpu", use_archive: bool = True, save: bool = False,
+def resolve(job: str | Config, profile: str, overrides: dict) -> tuple[Experiment, Config]:
+    """The experiment and its checked configuration for a job given by name with ``overrides``
+    of ``profile``, or as a configuration already built (:func:`config`; its class names the
+    experiment, and it is checked again, so a hand-made one is refused like a bad override)."""
+    if isinstance(job, Config):
+        if overrides:
+            raise ConfigError(f"pass a built configuration or overrides, not both (got {sorted(overrides)} with a "
+                              f"{type(job).__name__})")
+        exp = experiment(type(job).NAME)
+        exp.check_profile(profile)
+        if not isinstance(job, exp.config_class):
+            raise ConfigError(f"a {type(job).__name__} is not a configuration of {exp.name}")
+        return exp, build(exp.config_class, job.to_dict())
+    return experiment(job), config(job, profile, **overrides)
+
+
+def run(name: str | Config, profile: str = "quick", device: str = "cpu", use_archive: bool = True, save: bool = False,
         allow_long: bool = False, *, kernels: str = "torch", tf32: bool = False, **overrides) -> Result:
-    """Run (or load from the archive) experiment ``name`` at ``profile`` on ``device``.
+    """Run (or load from the archive) experiment ``name`` at ``profile`` on ``device``; ``name``
+    may instead be a configuration built by :func:`config` (``run(config("gradient_dynamics",
+    "quick", width=1000), "quick")``), which then needs no overrides.
 
     Everything is validated first. With ``use_archive`` a stored run of exactly this
     configuration is returned, verified (:func:`glorot.archive.load`). Otherwise a training
@@ -311,8 +329,8 @@ def run(name: str, profile: str = "quick", device: str = "cpu", use_archive: boo
     CUDA run computes (:func:`glorot.train.execution`); a TF32 run is never archived, since
     its numbers are not the paper's float32 ones.
     """
-    exp = experiment(name)
-    cfg = config(name, profile, **overrides)
+    exp, cfg = resolve(name, profile, overrides)
+    name = exp.name
     device = check_device(device)
     use_archive, save, allow_long, tf32 = (check_flag(n, v) for n, v in (("use_archive", use_archive), ("save", save),
                                                                         ("allow_long", allow_long), ("tf32", tf32)))
