@@ -32,7 +32,8 @@ import re
 
 import pandas as pd
 
-from glorot import data, experiments, nets, pages, paper, plots, shapeset
+from glorot import claims, data, experiments, nets, pages, paper, plots, shapeset
+from glorot.claims import setting as setting_claims
 from glorot.validation import check_choice, check_device
 
 freq_cfg = experiments.config("shapeset_frequencies", profile, seed=seed)
@@ -104,22 +105,6 @@ pages.glue("fig1", plots.shapeset_grid([(x, y, "32×32, as used in training"),
                                         (x64, y64, "64×64, the same seed drawn by the generator (as the paper's Fig. 1)")],
                                        shapeset.LABEL_NAMES, n_cols=8, n_rows=2))
 
-# %% tags=["remove-cell"]
-same_labels = int((y == y64).sum())
-imagenet_here = data.available("small-imagenet")
-fig1_reason = (
-    f"The same task (one or two of three shapes, {shapeset.N_CLASSES} classes) drawn at 64×64 by the generator itself, as the "
-    f"paper shows it ({same_labels} of the {len(y)} scenes have the same label at both sizes"
-    + ("" if same_labels == len(y) else "; the others had a second object rejected at one size only")
-    + "); the paper's Fig. 1 also shows Small-ImageNet examples, "
-    + ("shown in the chapter on the finite datasets" if imagenet_here else "which we cannot show: no Small-ImageNet files are here")
-)
-pages.glue("fig1_caption", pages.caption(
-    f"Generated live by `glorot.shapeset` while this page executed: seed {seed}, device {device}, "
-    f"the first {len(y)} images of the seed at each size",
-    "Paper: Fig. 1 (top).",
-    pages.verdict("agrees" if imagenet_here else "partly", fig1_reason)))
-
 # %% [markdown]
 # ```{glue:figure} fig1
 # :name: fig-setting-shapeset-examples
@@ -158,14 +143,11 @@ pages.glue_all(majority_theory=majority_theory, majority_measured=majority_measu
                sigmoid5_gap=majority_theory - paper_sigmoid5, n_images=n_images, z_max=z_max, given_up=given_up)
 pages.glue("z_max_class", str(freq.loc[z_max_at, "name"]))
 
-freq_ok = z_max < 3
-freq_verdict = pages.verdict(
-    "agrees" if freq_ok else "differs",
-    f"Every class is within {z_max:.1f} standard errors of the frequency the paper's task implies "
-    f"(largest: {freq.loc[z_max_at, 'name']}), and always answering the most frequent class errs "
-    f"{majority_measured:.2f}% of the time (theory {majority_theory:.2f}%; the paper's depth-5 sigmoid: "
-    f"{paper_sigmoid5:.2f}%)." if freq_ok else
-    f"{freq.loc[z_max_at, 'name']} is {z_max:.1f} standard errors from the frequency the paper's task implies")
+freq_verdict = claims.judge("setting.class_frequencies", freq_result).sentence()
+pages.glue("fig1_caption", pages.caption(  # the figure above; its claim is judged with this run's seed, the page's
+    f"Generated live by `glorot.shapeset` while this page executed: seed {seed}, device {device}, "
+    f"the first {len(y)} images of the seed at each size",
+    "Paper: Fig. 1 (top).", claims.judge("fig1.examples", freq_result).sentence()))
 provenance = freq_result.scale()
 scale_line = (f"{provenance[:1].upper() + provenance[1:]}; {n_images:,} images (the paper profile counts "
               f"{experiments.config('shapeset_frequencies', 'paper').n_images:,}; the paper gives no frequencies).")
@@ -222,11 +204,10 @@ pages.glue("fig_freq", plots.class_frequencies(freq))  # nbval compares no figur
 # %% tags=["remove-cell"]
 inputs = {"mnist": "28×28 grey, 784", "mnist-5k": "28×28 grey, 784", "cifar10": "32×32×3 colour, 3072",
           "small-imagenet": "37×37 grey, 1369"}
-rows, same_splits = [], True
+rows = []
 for name in data.DATASETS:
-    paper_sizes = data.PAPER_SIZES.get(name)
-    ours = data.MNIST5K_SIZES if name == "mnist-5k" else paper_sizes
-    same_splits &= paper_sizes is None or tuple(ours) == tuple(paper_sizes)
+    paper_sizes = setting_claims.PAPER_SPLITS.get(name)
+    ours = data.MNIST5K_SIZES if name == "mnist-5k" else data.PAPER_SIZES[name]
     rows.append({
         "dataset": name,
         "paper's train / valid / test": " / ".join(f"{n:,}" for n in paper_sizes) if paper_sizes else "not in the paper",
@@ -240,10 +221,7 @@ missing = [r["dataset"] for r in rows if r["files here"] == "no"]
 pages.glue("tbl_datasets", datasets)
 pages.glue("tbl_datasets_caption", pages.caption(
     "Files here: " + (", ".join(present) if present else "none") + "; missing: " + (", ".join(missing) if missing else "none"),
-    "Paper: §2",
-    pages.verdict("agrees" if same_splits else "differs",
-                  "Our splits are the paper's for every dataset it names" if same_splits else
-                  "Some of our splits differ from the paper's")))
+    "Paper: §2", claims.judge("setting.dataset_splits", freq_result).sentence()))
 
 # %% [markdown]
 # :::{table} The datasets, their splits and whether their files are in this build. {glue:md}`tbl_datasets_caption`
@@ -334,19 +312,9 @@ sizes = [shapeset.INPUT_DIM] + [1000] * 5 + [shapeset.N_CLASSES]
 net = nets.MLPStack(sizes, activations=activation, inits=init, learning_rates=0.01, seeds=seed)
 
 # %% tags=["remove-cell"]
-rows, z_var = [], []
-for i, W in enumerate(net.weights):
-    n_in, n_out = W.shape[1:]
-    a = nets.init_bound(init, n_in, n_out)
-    var, expected = float(W.var()), a * a / 3
-    # The sample variance of N uniform draws has a relative standard error of sqrt(0.8 / N).
-    z_var.append((var / expected - 1) / (0.8 / W[0].numel()) ** 0.5)
-    rows.append({"layer": f"W{i + 1}", "shape": f"{n_in} × {n_out}", "a": a, "min": float(W.min()), "max": float(W.max()),
-                 "variance": var, "a²/3": expected, "z": round(z_var[-1], 2)})
-init_table = pd.DataFrame(rows)
-inside = bool((init_table["max"] <= init_table["a"] + 1e-7).all() and (init_table["min"] >= -init_table["a"] - 1e-7).all())
-worst = max(abs(z) for z in z_var)
-init_ok = inside and worst < 3
+init_table = setting_claims.weight_table(net)
+init_v = claims.judge({"standard": "setting.init_draws.standard", "normalized": "setting.init_draws.normalized"}[init],
+                      freq_result)
 pages.glue("net_config", f"layer sizes {'-'.join(map(str, sizes))}, {activation}, {init} initialization, seed {seed}")
 pages.glue("n_parameters", net.n_parameters)
 pages.glue("tbl_init", init_table)
@@ -354,10 +322,7 @@ pages.glue("tbl_init_caption", pages.caption(
     "a is the half-width of U[−a, a]; z is (variance / (a²/3) − 1) over its standard error √(0.8/N) for N weights; "
     "biases are 0",
     f"Drawn live on the CPU from seed {seed}",
-    "Paper: eq. (1)." if init == "standard" else "Paper: eq. (16), the normalized initialization",
-    pages.verdict("agrees" if init_ok else "differs",
-                  f"Every weight lies in [−a, a] and every layer's variance is within {worst:.1f} standard errors of a²/3"
-                  if init_ok else f"A layer's weights leave [−a, a] or its variance is {worst:.1f} standard errors from a²/3")))
+    "Paper: eq. (1)." if init == "standard" else "Paper: eq. (16), the normalized initialization", init_v.sentence()))
 
 # %% [markdown]
 # :::{table} The weights the initialization draws, layer by layer. {glue:md}`tbl_init_caption`

@@ -21,12 +21,12 @@
 #
 # **Parameters.** `profile` is `smoke` (seconds, for tests), `quick` (the default, shown from
 # the results archive: a tenth of the paper's width and a few epochs, minutes on a CPU, and
-# for Figures 3 and 4 also the paper's width, 1000 units, for 3 epochs: about 17 minutes on
-# one CPU core) or `paper` (width 1000 and the paper's 1.9–2.8M updates; needs a GPU:
-# `python -m glorot run sigmoid_saturation --profile paper --device cuda`, and likewise
-# `activation_saturation`). `activation` and `compare_with` are the two networks of
-# Figures 3 and 4 (the paper: tanh and softsign). `longer_factor` sets the longer runs at the
-# end (that many times the profile's updates; 1 for none). Every parameter is checked before
+# for Figures 3 and 4 also the experiment's `wide` profile, the paper's width of 1000 units
+# for 3 epochs: about 17 minutes on one CPU core) or `paper` (width 1000 and the paper's
+# 1.9–2.8M updates; needs a GPU: `python -m glorot run sigmoid_saturation --profile paper
+# --device cuda`, and likewise `activation_saturation`). `activation` and `compare_with` are
+# the two networks of Figures 3 and 4 (the paper: tanh and softsign). `longer_factor` sets the
+# longer runs at the end (that many times the profile's updates; 1 for none). Every parameter is checked before
 # any computation: an unknown activation, profile or device stops the chapter in its first
 # code cell, with the list of valid values.
 
@@ -43,7 +43,8 @@ longer_factor = 5
 # %% tags=["remove-cell"]
 import pandas as pd
 
-from glorot import experiments, pages, paper, plots_dynamics, probes, shapeset
+from glorot import claims, experiments, pages, paper, plots_dynamics, probes, shapeset
+from glorot.claims import saturation as sat_claims
 from glorot.experiments import saturation
 from glorot.train import UPDATES_PER_EPOCH
 from glorot.validation import check_device
@@ -55,8 +56,7 @@ experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 longer_keys = ("updates", "probe_every", "eval_every")  # scaled together, so each run keeps its number of probes
 sig_longer, skipped = experiments.longer_run(profile, longer_factor, sig_cfg, longer_keys)
 sat_longer, _ = experiments.longer_run(profile, longer_factor, sat_cfg, longer_keys)
-at_paper_scale = profile == "paper"  # the paper's width and number of updates
-full_width = saturation.FULL_WIDTH_CPU if profile == "quick" else None  # Figs. 3-4 at width 1000 on this CPU
+wide = profile == "quick"  # Figs. 3-4 also at width 1000 on this CPU: the experiment's `wide` profile
 ONE_RUN = f"(At the `{profile}` profile there is one run, at one width.)"
 ONE_RUN_FIGURE = f"(At the `{profile}` profile the run above is the only one: no second width is shown.)"
 """What the page says in place of the second-width run's sentences and figures where the profile has none (smoke, paper)."""
@@ -84,14 +84,14 @@ pages.glue_all(sig_width=sig_cfg["width"], sig_updates=sig_cfg["updates"], sig_e
 pages.glue_all(profile_name=f"`{profile}`", sig_depths=pages.and_list(sig_cfg["depths"]),
                sig_lrs=pages.and_list(sig_cfg["learning_rates"], "{:g}"), sat_lrs=pages.and_list(sat_cfg["learning_rates"], "{:g}"),
                activation_name=activation, compare_name=compare_with)
-if full_width is not None:
-    fw_cfg = experiments.config("activation_saturation", profile, activations=[activation, compare_with], seed=seed, **full_width)
+if wide:
+    fw_cfg = experiments.config("activation_saturation", "wide", activations=[activation, compare_with], seed=seed)
     pages.glue("fw_sentence", (
         f"Figures 3 and 4 are shown first at the paper's width: {fw_cfg['width']:,} units per layer, "
         f"{fw_cfg['updates']:,} updates ({fw_cfg['updates'] / UPDATES_PER_EPOCH:g} epochs), learning rates "
         f"{pages.and_list(fw_cfg['learning_rates'], '{:g}')}, chosen on validation error at this width (the profile's 0.1 "
-        f"leaves tanh on the plateau of the most frequent class; `saturation.FULL_WIDTH_CPU` gives the search), under half "
-        f"an hour on one CPU core (the wall time is under each figure); then at the profile's width beside it."))
+        f"leaves tanh on the plateau of the most frequent class; the docstring of `saturation.FULL_WIDTH_CPU`, which "
+        f"defines the `wide` profile, gives the search), under half an hour on one CPU core (the wall time is under each figure); then at the profile's width beside it."))
 else:
     pages.glue("fw_sentence", ONE_RUN)
 
@@ -157,70 +157,36 @@ pages.glue("fig2", plots_dynamics.fig2_sigmoid(sig["stats"], events))
 
 
 # %% tags=["remove-cell"]
-def nearest(frame, update):
-    """The row of ``frame`` at the probe nearest ``update``."""
-    return frame.iloc[(frame["update"] - update).abs().argmin()]
-
-
 def sigmoid_facts(result, events):
-    """Fig. 2's events and numbers for the depth-4 and depth-5 networks of ``result``."""
+    """Fig. 2's events and numbers for the depth-4 and depth-5 networks of ``result``, for the prose."""
     act = result["stats"][result["stats"]["quantity"] == "activation"]
     curves = result["curves"][result["curves"]["split"] == "test"]
     end = result.config["updates"]
     ev = events.set_index("depth")
     e4, e5 = ev.loc[4], ev.loc[5]
-    mean = lambda depth, update, layer: float(nearest(act[(act["depth"] == depth) & (act["layer"] == layer)], update)["mean"])
-    sat_from = e4["saturated_update"] if pd.notna(e4["saturated_update"]) else 0
-    sat_to = e4["desaturated_update"] if pd.notna(e4["desaturated_update"]) else end
+    sat_from, sat_to, mid4 = sat_claims.saturated_phase(e4, end)
     fall4 = e4["fall_update"] if pd.notna(e4["fall_update"]) else end  # (at smoke scale it may not fall)
-    mid4 = round((sat_from + sat_to) / 2)
     l1 = act[(act["depth"] == 4) & (act["layer"] == 1)]
     return dict(
         e4=e4, e5=e5, end=end, sat_from=sat_from, sat_to=sat_to, mid4=mid4,
-        lower_at_fall=[mean(4, fall4, k) for k in range(1, 4)], lower_at_mid=[mean(4, mid4, k) for k in range(1, 4)],
-        l1_sat_before=float(nearest(l1, sat_to)["saturated"]),
-        err=lambda depth, update: 100 * float(nearest(curves[curves["depth"] == depth], update)["error"]),
+        lower_at_fall=sat_claims.layer_means(result["stats"], 4, fall4),
+        lower_at_mid=sat_claims.layer_means(result["stats"], 4, mid4),
+        l1_sat_before=float(sat_claims.nearest(l1, sat_to)["saturated"]),
+        err=lambda depth, update: 100 * float(sat_claims.nearest(curves[curves["depth"] == depth], update)["error"]),
     )
 
 
-def fig2_verdict(f, epochs):
-    """The verdict on Fig. 2 from the computed events (see the chapter's text for the paper's)."""
-    e4, e5 = f["e4"], f["e5"]
-    fell = all(pd.notna(e["fall_update"]) and e["fall_update"] <= UPDATES_PER_EPOCH for e in (e4, e5))
-    escaped4, stuck5 = pd.notna(e4["desaturated_update"]), pd.isna(e5["desaturated_update"])
-    ordered = f["lower_at_mid"] == sorted(f["lower_at_mid"])
-    lower = "/".join(f"{m:.2f}" for m in f["lower_at_mid"])
-    if not fell:
-        if epochs < 1:
-            return pages.verdict("not yet at paper scale", f"the run ({epochs:g} epochs) ends before the top layer's "
-                           "mean falls below 0.1 at both depths, which the paper sees within the first epoch")
-        return pages.verdict("differs", "the top layer's mean does not fall below 0.1 within the first epoch at both "
-                       "depths, where the paper's falls to about 0 at once")
-    if not escaped4:
-        kind = "differs" if at_paper_scale else "not yet at paper scale"
-        return pages.verdict(kind, f"the top layer falls below 0.1 within the first epoch at both depths, but the run "
-                       f"({epochs:g} epochs) ends with depth 4 still saturated; the paper's escaped around epoch 100")
-    d4 = e4["desaturated_update"] / UPDATES_PER_EPOCH
-    if not stuck5:
-        kind = "differs" if at_paper_scale else "partly"
-        return pages.verdict(kind, f"the top layer falls below 0.1 at once and depth 4 escapes (epoch {d4:.2f}), but "
-                       "depth 5 escapes too, which the paper's never did")
-    shape = (f"as in the paper, the top layer falls below 0.1 within the first epoch, the layers below it sit at "
-             f"{lower} (layers 1–3, {'increasing' if ordered else 'not increasing'} toward the output), depth 4 "
-             f"escapes and depth 5 does not")
-    if 50 <= d4 <= 150 and ordered:
-        return pages.verdict("agrees", f"{shape}; depth 4 escapes at epoch {d4:.1f} (paper: around 100) and its top "
-                       f"layer ends at {e4['final_mean']:.3f} (paper: about 0.07–0.08)")
-    return pages.verdict("partly", f"{shape}; but depth 4 escapes at epoch {d4:.2f} instead of about 100, and its top "
-                   f"layer ends at {e4['final_mean']:.3f} against the paper's about 0.07–0.08")
+def fig2_judgement(result):
+    """Fig. 2's verdict on ``result``: its three claims together (the top layer's fall, the layers below it, the escape)."""
+    return claims.combine(*(claims.judge(key, result) for key in ("fig2.top_layer_falls", "fig2.lower_layers",
+                                                                  "fig2.depth4_escapes")))
 
 
 f2 = sigmoid_facts(sig, events)
 e4, e5 = f2["e4"], f2["e5"]
 sig_scale = scale_line(sig, PAPER_SIG)
-fig2_v = fig2_verdict(f2, sig.config["updates"] / UPDATES_PER_EPOCH)
+fig2_v = fig2_judgement(sig).sentence()
 pages.glue("fig2_caption", pages.caption(sig_scale, fig2_v))
-pages.glue("fig2_verdict", fig2_v)
 pages.glue_all(fig2_d4_fall_when=when(e4["fall_update"]), fig2_d4_sat_when=when(e4["saturated_update"]),
                fig2_d4_desat_when=when(e4["desaturated_update"]), fig2_d4_recover_when=when(e4["recover_update"]),
                fig2_d5_fall_when=when(e5["fall_update"]), fig2_d5_sat_when=when(e5["saturated_update"]),
@@ -339,29 +305,18 @@ out = sig["output"]
 shares = out.pivot_table(index=["depth", "update"], columns="term", values="share")
 wh = out[out["term"] == "total"].set_index(["depth", "update"]).loc[4, "Wh_rms"]
 s4 = shares.loc[4]
-s0, s_end = nearest(s4.reset_index(), 0), nearest(s4.reset_index(), f2["end"])
-plateau = s4.loc[f2["sat_from"]:f2["sat_to"]]
+s0, s_end = sat_claims.nearest(s4.reset_index(), 0), sat_claims.nearest(s4.reset_index(), f2["end"])
 after = s4.loc[f2["sat_to"]:]
-bias_share, image_share = float(plateau["bias"].mean()), float(plateau["input_dependent"].mean())
-if pd.isna(e4["saturated_update"]):
-    terms_v = pages.verdict("not yet at paper scale", "the depth-4 network's top layer never saturates in this run, so "
-                      "there is no saturated phase in which to test the hypothesis")
-elif bias_share > 0.5 and image_share < 0.01:
-    terms_v = pages.verdict("agrees", f"while the depth-4 top layer is saturated the biases carry {100 * bias_share:.1f}% "
-                      f"of the class-centred mean square of the softmax input and the image {100 * image_share:.3f}%, "
-                      f"as the paper's hypothesis predicts (measured at width {sig.config['width']}; the paper "
-                      "measures nothing)")
-else:
-    terms_v = pages.verdict("differs", f"while the depth-4 top layer is saturated the biases carry {100 * bias_share:.1f}% "
-                      f"and the image {100 * image_share:.3f}% of the softmax input's mean square; the hypothesis "
-                      "predicts more than one half and less than 1%")
+terms = sat_claims.bias_shares(sig)  # the shares the claim is judged on
+terms_v = claims.judge("fig2.bias_hypothesis", sig).sentence()
 pages.glue("fig_terms_caption", pages.caption(sig_scale, terms_v))
 pages.glue_all(terms_mean0=100 * s0["mean_input"], terms_image0=100 * s0["input_dependent"], terms_sat_from=f2["sat_from"],
-               terms_sat_to=f2["sat_to"], terms_bias=100 * bias_share, terms_bias_max=100 * float(plateau["bias"].max()),
-               terms_mean=100 * float(plateau["mean_input"].mean()), terms_image=100 * image_share,
+               terms_sat_to=f2["sat_to"], terms_bias=100 * terms["bias"], terms_bias_max=100 * terms["bias_max"],
+               terms_mean=100 * terms["mean_input"], terms_image=100 * terms["image"],
                terms_wh0=float(wh.iloc[0]), terms_wh_min=float(wh.loc[f2["sat_from"]:f2["sat_to"]].min()),
                terms_image_after=100 * float(after["input_dependent"].max()), terms_image_end=100 * s_end["input_dependent"])
-pages.glue_all(terms_bias_half="is" if bias_share > 0.5 else "is not", terms_image_small="is" if image_share < 0.01 else "is not")
+pages.glue_all(terms_bias_half="is" if terms["bias"] > sat_claims.BIAS_SHARE_MIN else "is not",
+               terms_image_small="is" if terms["image"] < sat_claims.IMAGE_SHARE_MAX else "is not")
 
 # %% [markdown]
 # ```{glue:figure} fig_terms
@@ -414,18 +369,15 @@ pages.glue_all(terms_bias_half="is" if bias_share > 0.5 else "is not", terms_ima
 sat = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long,
                       activations=[activation, compare_with], seed=seed)
 sat_full = None
-if full_width is not None:  # the paper's width on this CPU (quick profile only)
-    sat_full = experiments.run("activation_saturation", profile, device=device, use_archive=use_archive, allow_long=allow_long,
-                               activations=[activation, compare_with], seed=seed, **full_width)
+if wide:  # the paper's width on this CPU (quick profile only)
+    sat_full = experiments.run("activation_saturation", "wide", device=device, use_archive=use_archive, allow_long=allow_long,
+                               activations=[activation, compare_with], seed=seed)
 main = sat_full if sat_full is not None else sat
 pages.glue("fig3", plots_dynamics.fig3_percentiles(main["stats"], saturation=True))
 if sat_full is not None:
     pages.glue("fig3_narrow", plots_dynamics.fig3_percentiles(sat["stats"], saturation=True))
 
 # %% tags=["remove-cell"]
-PAPER_FIG3_LAYER4_EPOCH = 60  # tanh's layer-4 98th percentile reaches about 0.95 (read off the paper's Fig. 3)
-
-
 def order_tables(stats):
     """Fig. 3's sequence: first update past each level, per network and layer, and the final saturated share."""
     return dict(share=saturation.saturation_order(stats, level=0.5),
@@ -448,34 +400,9 @@ def pcts(values):
     return ", ".join(f"{100 * v:.0f}%" for v in values)
 
 
-def fig3_verdict(o, result):
-    """The verdict on Fig. 3: does tanh saturate layer after layer from layer 1, and softsign less?"""
-    epochs = result.config["updates"] / UPDATES_PER_EPOCH
-    p95 = o["p95"].pivot(index="layer", columns="activation", values="update")
-    final = o["share"].pivot(index="layer", columns="activation", values="final")
-    crossed = p95[activation].dropna()
-    k = len(crossed)
-    ordered = k >= 2 and list(crossed.index) == list(range(1, k + 1)) and crossed.is_monotonic_increasing
-    less = final[compare_with].max() < final[activation].max() and p95[compare_with].notna().sum() < k
-    seq_text = (f"{activation}'s 98th percentiles pass 0.95 in order from layer 1 for {k} of {len(p95)} layers "
-                f"(layer {k} at epoch {crossed.iloc[-1] / UPDATES_PER_EPOCH:.2f})" if ordered else
-                f"{activation}'s 98th percentiles pass 0.95 for {k} of {len(p95)} layers, "
-                + ("not in order from layer 1" if k >= 2 else "too few to show an order"))
-    less_text = (f"{compare_with}'s layers end with at most {100 * final[compare_with].max():.0f}% saturated units "
-                 f"against {100 * final[activation].max():.0f}% for {activation}")
-    paper_scale = result.profile == "paper"
-    if ordered and less:
-        l4 = p95[activation].get(4)
-        if paper_scale and pd.notna(l4) and 0.5 <= l4 / UPDATES_PER_EPOCH / PAPER_FIG3_LAYER4_EPOCH <= 2:
-            return pages.verdict("agrees", f"{seq_text}, and {less_text}, as in the paper")
-        return pages.verdict("partly", f"{seq_text}, and {less_text}, as in the paper, but within {epochs:g} epochs at width "
-                             f"{result.config['width']:,}, where the paper's layer 4 takes about {PAPER_FIG3_LAYER4_EPOCH} epochs "
-                             "at width 1,000")
-    if not paper_scale and k < 2:
-        return pages.verdict("not yet at paper scale", f"{seq_text} within the run's {epochs:g} epochs; {less_text}")
-    if not paper_scale and ordered:
-        return pages.verdict("partly", f"{seq_text} within the run's {epochs:g} epochs, but {less_text}")
-    return pages.verdict("differs", f"{seq_text}; {less_text}" + ("" if less else f", so {compare_with} does not saturate less"))
+def fig3_judgement(result):
+    """Fig. 3's verdict on ``result``: its two claims together (tanh's sequence, softsign's lesser saturation)."""
+    return claims.combine(claims.judge("fig3.tanh_sequence", result), claims.judge("fig3.softsign_less", result))
 
 
 def order_table(runs):
@@ -510,7 +437,7 @@ def crossing_text(o_main, o_narrow, w_main, w_narrow):
 
 o3 = order_tables(main["stats"])
 main_scale = scale_line(main, PAPER_SAT)
-fig3_v = fig3_verdict(o3, main)
+fig3_v = fig3_judgement(main).sentence()
 final3 = o3["share"].pivot(index="layer", columns="activation", values="final")
 pages.glue("fig3_caption", pages.caption(main_scale, fig3_v))
 pages.glue_all(fig3_share_act=seq(o3["share"], activation), fig3_p95_act=seq(o3["p95"], activation),
@@ -523,12 +450,10 @@ pages.glue("fig3_layers", len(final3))
 
 def errors_sentence(result):
     """The final test error of each network of a run, beside the most-frequent-class error."""
-    c = result["curves"]
-    c = c[(c["update"] == c["update"].max()) & (c["split"] == "test")]
-    errs = c.set_index("activation")["error"]
-    plateau = 1 - float(shapeset.class_probabilities().max())
-    stuck = [a for a in (activation, compare_with) if errs[a] > plateau - 0.01]
-    return (f"After {int(c['update'].max()):,} updates at width {result.config['width']:,} the test error is "
+    errs = sat_claims.final_errors(result, "activation")
+    plateau = sat_claims.majority_error(result.config["n_test"])
+    stuck = [a for a in (activation, compare_with) if a in sat_claims.not_learned(result)]
+    return (f"After {result.config['updates']:,} updates at width {result.config['width']:,} the test error is "
             f"{100 * errs[activation]:.1f}% for {activation} and {100 * errs[compare_with]:.1f}% for {compare_with} (always "
             f"answering the most frequent class: {100 * plateau:.1f}%)"
             + (f"; {pages.and_list(stuck)} {'has' if len(stuck) == 1 else 'have'} not left that plateau yet, so "
@@ -541,7 +466,7 @@ if sat_full is not None:
     o3n = order_tables(sat["stats"])
     runs3[sat.config["width"]] = o3n
     narrow_scale = scale_line(sat, PAPER_SAT)
-    fig3n_v = fig3_verdict(o3n, sat)
+    fig3n_v = fig3_judgement(sat).sentence()
     pages.glue("fig3_narrow_caption", pages.caption(narrow_scale, fig3n_v))
     pages.glue("fig3_width_change", crossing_text(o3, o3n, main.config["width"], sat.config["width"]))
     pages.glue("fig3_narrow_intro", (
@@ -614,38 +539,15 @@ if sat_full is not None:
     pages.glue("fig4_narrow", plots_dynamics.fig4_histograms(sat["hist"], order=(activation, compare_with)))
 
 # %% tags=["remove-cell"]
-def fig4_verdict(m, top, result):
-    """The verdict on Fig. 4 from the histogram modes: tanh's ends, softsign's knees, softsign's top layer at 0."""
-    a, c = m.loc[activation], m.loc[compare_with]
-    ends = a.loc[1, "share_at_ends"] > 0.5 and bool((a["share_at_ends"] > c["share_at_ends"]).all())
-    knee = [k for k in range(1, top) if 0.5 <= -c.loc[k, "mode_neg"] <= 0.9 and 0.5 <= c.loc[k, "mode_pos"] <= 0.9]
-    zero = c.loc[top, "share_near_zero"] > 0.5
-    parts = [f"{activation}'s layer 1 has {100 * a.loc[1, 'share_at_ends']:.0f}% of its values in the end bins against "
-             f"{100 * c.loc[1, 'share_at_ends']:.0f}% for {compare_with}" + ("" if ends else " (not more at every layer)"),
-             f"{len(knee)} of {compare_with}'s layers 1–{top - 1} peak at the knees (|z| between 0.5 and 0.9 on both sides)",
-             f"its layer {top} has {100 * c.loc[top, 'share_near_zero']:.0f}% of its values within ±0.2"]
-    ok = [ends, len(knee) == top - 1, zero]
-    if all(ok):
-        return pages.verdict("agrees", "; ".join(parts) + ", as in the paper")
-    if ends or knee:  # (a top layer near 0 alone says nothing: it is there at initialization too)
-        return pages.verdict("partly", "; ".join(parts) + " (the paper: layers 1–4 at the knees, around ±0.6–0.8, and layer 5 at 0)")
-    return pages.verdict("differs" if result.profile == "paper" else "not yet at paper scale", "; ".join(parts))
-
-
-def end_modes(h):
-    last = h[h["update"] == h["update"].max()]
-    return saturation.histogram_modes(last)
-
-
-modes = end_modes(hist)
+modes = sat_claims.end_modes(main)
 m4 = modes.set_index(["activation", "layer"])
 top = int(modes["layer"].max())
-fig4_v = fig4_verdict(m4, top, main)
+fig4_v = claims.judge("fig4.histograms", main).sentence()
 pages.glue("fig4_caption", pages.caption(main_scale, fig4_v))
 tables4 = [modes.assign(width=f"{main.config['width']:,}")]
 if sat_full is not None:
-    modes_n = end_modes(sat["hist"])
-    fig4n_v = fig4_verdict(modes_n.set_index(["activation", "layer"]), top, sat)
+    modes_n = sat_claims.end_modes(sat)
+    fig4n_v = claims.judge("fig4.histograms", sat).sentence()
     pages.glue("fig4_narrow_caption", pages.caption(narrow_scale, fig4n_v))
     tables4.append(modes_n.assign(width=f"{sat.config['width']:,}"))
     mn = modes_n.set_index(["activation", "layer"])
@@ -755,14 +657,14 @@ if sig_long is None:  # every name the section cites, so that its page still bui
 else:
     f2l = sigmoid_facts(sig_long, events_long)
     sig_long_scale = scale_line(sig_long, PAPER_SIG)
-    fig2_long_v = fig2_verdict(f2l, sig_long.config["updates"] / UPDATES_PER_EPOCH)
+    fig2_long_v = fig2_judgement(sig_long).sentence()
     pages.glue("fig2_long_caption", pages.caption(sig_long_scale, fig2_long_v))
     pages.glue("tbl_long_events", events_table(f2l, with_paper=False))
     pages.glue("tbl_long_caption", pages.caption("The same events as in the table for the runs above, for the "
                                                  "longer run", sig_long_scale, fig2_long_v))
     o3l = order_tables(sat_long["stats"])
     sat_long_scale = scale_line(sat_long, PAPER_SAT)
-    fig3_long_v = fig3_verdict(o3l, sat_long)
+    fig3_long_v = fig3_judgement(sat_long).sentence()
     pages.glue("fig3_long_caption", pages.caption(sat_long_scale, fig3_long_v))
     final3l = o3l["share"].pivot(index="layer", columns="activation", values="final")
     pages.glue("long_status", f"The longer runs ({sig_long.source}; the scale of each is under its figure):")
