@@ -49,6 +49,7 @@ from ..configs import Config, ConfigError, check_at_most, knob
 from ..monitoring import MAX_UPDATES, learning_rates_knob, seed_knob, threads_knob, updates_knob, width_knob
 from ..paper import CONFIGURATIONS, PAPER_SVM, PAPER_TABLE1, PAPER_TABLE1_BOLD, TABLE1_ROWS, Configuration
 from .registry import Experiment, register
+from .search_rates import LONG_RATES
 
 SHAPESET_VALID_SEED = 20_000
 """Seed of the fixed Shapeset validation set (the test set is data.SHAPESET_TEST_SEED)."""
@@ -582,14 +583,15 @@ _SHAPESET = {
     "search": {"width": 100, "updates": 500_000, "eval_every": 50_000, "learning_rates": LONG_SEARCH_GRID, "extend_grid": 2,
                "n_seeds": 1, "n_valid": 10_000, "n_test": 20_000, "pretrain_updates_per_layer": 250_000, **_PRETRAIN_QUICK},
     "long": {"width": 100, "updates": 2_500_000, "eval_every": 100_000, "n_seeds": 3, "n_valid": 10_000, "n_test": 20_000,
-             "pretrain_updates_per_layer": 250_000, **_PRETRAIN_QUICK},
+             "config_learning_rates": [LONG_RATES[c] for c in CONFIGURATIONS], "pretrain_updates_per_layer": 250_000,
+             **_PRETRAIN_QUICK},
     "paper": {},
 }
 """``search`` is the learning-rate search of ``long``: seed 0, every configuration at every rate
 of :data:`LONG_SEARCH_GRID` (two decades), 500k updates each (a fifth of the curves' 2.5M; the
 paper searched "after a large number of updates"), chosen on 10,000 validation examples, the
 grid extended past an edge up to twice. ``long`` trains 3 seeds x 7 configurations x 2.5M
-updates at the rates ``search`` chose (:data:`LONG_RATES`), test error every 100k updates on a
+updates at the rates ``search`` chose (:data:`~glorot.experiments.search_rates.LONG_RATES`), test error every 100k updates on a
 fixed set of 20,000."""
 _FINITE = {
     "smoke": {"dataset": "mnist-5k", "width": 16, "updates": 60, "eval_every": 30, "learning_rates": [0.03, 0.1], "n_seeds": 2,

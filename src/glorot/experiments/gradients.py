@@ -21,6 +21,7 @@ from ..monitoring import (MonitoredConfig, Spec, depth_knob, first_crossing, lea
                           updates_knob)
 from ..train import UPDATES_PER_EPOCH
 from .registry import Experiment, register
+from .search_rates import LONG_RATES
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ register(
             "wide": {"width": 100, "learning_rates": [0.1, 0.1], "updates": 50_000, "probe_every": 2_000,
                      "early_updates": 20_000, "early_probe_every": 500, "eval_every": 5_000, "n_test": 2_000,
                      "cpu_threads": 1} | FULL_WIDTH_CPU,
-            "long": {"width": 100, "learning_rates": [0.1, 0.1], "updates": 1_900_000, "probe_every": 20_000,
+            "long": {"width": 100, "learning_rates": [LONG_RATES["tanh"], LONG_RATES["tanh-N"]], "updates": 1_900_000, "probe_every": 20_000,
                      "early_updates": 100_000, "early_probe_every": 2_000, "eval_every": 100_000, "n_test": 10_000,
                      "cpu_threads": 1},
             "paper": {},

@@ -22,6 +22,7 @@ from ..monitoring import (MonitoredConfig, Spec, depth_knob, first_crossing, lea
                           updates_knob)
 from ..train import UPDATES_PER_EPOCH
 from .registry import Experiment, register
+from .search_rates import LONG_RATES
 
 
 def _activations() -> tuple:
@@ -204,7 +205,7 @@ LONG = {"width": 100, "probe_every": 20_000, "early_updates": 20_000, "early_pro
 updates) and every 1k over the first, as the paper's figures are drawn, test error every 100k
 updates on 10,000 examples. Each experiment adds its updates (Fig. 2: 140 epochs, Figs. 3-4:
 95) and its learning rates: those the ``search`` profile of ``shapeset_curves`` chose for the
-same networks (``long_campaign.sh`` passes them until the profile states them)."""
+same networks (:data:`~glorot.experiments.search_rates.LONG_RATES`)."""
 
 _SMOKE = {"width": 16, "updates": 200, "probe_every": 50, "eval_every": 100, "n_probe": 60, "n_test": 200, "cpu_threads": 1}
 
@@ -217,7 +218,7 @@ register(
             "smoke": _SMOKE,
             "quick": {"width": 100, "learning_rates": [0.5, 0.5], "updates": 70_000, "probe_every": 1_000, "eval_every": 5_000,
                       "n_test": 2_000, "cpu_threads": 1},
-            "long": LONG | {"updates": 2_800_000, "learning_rates": [0.5, 0.5]},
+            "long": LONG | {"updates": 2_800_000, "learning_rates": [LONG_RATES["sigmoid-4"], LONG_RATES["sigmoid-5"]]},
             "paper": {},
         },
         runner=sigmoid_saturation,
@@ -235,7 +236,7 @@ register(
                       "n_test": 2_000, "hist_bins": 50, "cpu_threads": 1},
             "wide": {"width": 100, "learning_rates": [0.1, 0.1], "updates": 80_000, "probe_every": 1_000, "eval_every": 5_000,
                      "n_test": 2_000, "hist_bins": 50, "cpu_threads": 1} | FULL_WIDTH_CPU,
-            "long": LONG | {"updates": 1_900_000, "learning_rates": [0.1, 0.1], "hist_bins": 50},
+            "long": LONG | {"updates": 1_900_000, "learning_rates": [LONG_RATES["tanh"], LONG_RATES["softsign"]], "hist_bins": 50},
             "paper": {},
         },
         runner=activation_saturation,
