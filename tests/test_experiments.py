@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize(
     "kwargs,message",
     [
-        ({"profile": "huge"}, "valid profiles: smoke, quick, paper"),
+        ({"profile": "huge"}, "profile must be one of smoke, quick, paper for init_statistics, got .huge."),
         ({"activation": "foo"}, "valid activations: sigmoid, tanh, softsign"),
         ({"inits": ["standard", "xavier"]}, "valid inits: standard, normalized"),
         ({"dataset": "imagenet"}, "valid datasets: shapeset, mnist, mnist-5k, cifar10, small-imagenet"),

@@ -29,7 +29,7 @@ import pandas as pd
 from .. import data, pages
 from ..experiments import Result, saturation as sat
 from ..train import UPDATES_PER_EPOCH
-from . import Claim, Judgement, register
+from .base import Claim, Judgement, register
 
 SECTION = "§3 Saturation during learning"
 PAGE = "02_saturation"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import data, nets, paper, shapeset
 from ..experiments import Result
-from . import Claim, Judgement, register
+from .base import Claim, Judgement, register
 
 SECTION = "§2 Experimental setting"
 PAGE = "01_setting"
