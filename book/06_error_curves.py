@@ -54,7 +54,8 @@ longer_factor = 5
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from glorot import data, experiments, pages, paper, plots_errors
+from glorot import claims, experiments, pages, paper, plots_errors
+from glorot.claims import error_curves as ec_claims
 from glorot.experiments import error_curves
 from glorot.validation import check_device
 
@@ -78,7 +79,6 @@ shapeset = experiments.run("shapeset_curves", profile, device=device, use_archiv
                            n_seeds=n_seeds, pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise)
 
 # %% tags=["remove-cell"]
-PAPER_SEARCH_UPDATES = 5_000_000  # §2: learning rates chosen "after a large number of updates (5 million)"
 labels = {k: c.label for k, c in paper.CONFIGURATIONS.items()}
 at_paper_scale = cfg["updates"] >= paper_cfg["updates"] and cfg["width"] >= paper_cfg["width"]
 threads = int(shapeset["meta"].set_index("key").loc["torch_threads_during_training", "value"])
@@ -152,17 +152,7 @@ chosen = search[search["chosen"]].set_index("config")
 ties = [k for k, g in search.groupby("config") if g["valid_error"].nunique() == 1]
 edge = [k for k in chosen.index if chosen.loc[k, "at_grid_edge"] and k not in ties]
 n_div = int(search["diverged"].sum())
-if not at_paper_scale:
-    lr_kind = "not yet at paper scale"
-    lr_reason = (f"The rates were chosen after {cfg['updates']:,} updates instead of the paper's {PAPER_SEARCH_UPDATES:,}"
-                 + (f", and for {names(ties)} every rate ties on the plateau of the most frequent class, so their choice "
-                    "is only the grid's first rate" if ties else ""))
-elif ties or edge:
-    lr_kind = "partly"
-    lr_reason = f"At the paper's budget, {names(ties + edge)} tie or are chosen at the edge of the grid: a wider grid could do better"
-else:
-    lr_kind = "agrees"
-    lr_reason = "At the paper's budget every chosen rate lies inside the grid and none ties"
+lr_verdict = claims.judge("fig11.learning_rates", shapeset).sentence()
 pages.glue_all(
     lr_grid=pages.as_markdown_table(grid),
     lr_chosen="; ".join(f"{labels[k]} {chosen.loc[k, 'lr']:g}" for k in order_cfg if k in chosen.index),
@@ -174,10 +164,10 @@ pages.glue_all(
              "No other chosen rate lies at the edge of the grid." if ties else "No chosen rate lies at the edge of the grid."),
     lr_grid_caption=pages.caption(f"Seed {cfg['seed']}, grid {list(cfg['learning_rates'])}, {cfg['updates']:,} updates "
                                   f"(the curves' budget).", scale_line,
-                                  f"Paper: rates chosen on validation error after {PAPER_SEARCH_UPDATES:,} updates, grid not stated",
-                                  pages.verdict(lr_kind, lr_reason)),
-    lr_caption=pages.caption(scale_line, f"Paper: rates chosen after {PAPER_SEARCH_UPDATES:,} updates, grid not stated; no figure",
-                             pages.verdict(lr_kind, lr_reason)),
+                                  f"Paper: rates chosen on validation error after {ec_claims.PAPER_SEARCH_UPDATES:,} updates, "
+                                  "grid not stated", lr_verdict),
+    lr_caption=pages.caption(scale_line, f"Paper: rates chosen after {ec_claims.PAPER_SEARCH_UPDATES:,} updates, grid not stated; "
+                             "no figure", lr_verdict),
 )
 pages.glue("fig_lr_search", plots_errors.lr_search(search))
 
@@ -234,9 +224,7 @@ pages.glue("fig_lr_search", plots_errors.lr_search(search))
 # ```
 
 # %% tags=["remove-cell"]
-pages.glue("configurations_caption", pages.verdict(
-    "partly", f"The paper's {len(cfg['configurations'])} curves with their activations, initializations and depths; the "
-              f"pre-trained network's activation ({pretrain_activation}) is ours to choose, since the paper does not state it"))
+pages.glue("configurations_caption", claims.judge("fig11.configurations", shapeset).sentence())
 pages.glue("configurations", pages.as_markdown_table(pd.DataFrame([
     {"curve": c.label, "activation": c.activation or f"{pretrain_activation} (pretrain_activation)",
      "initialization": "normalized (eq. 16)" if c.init == "normalized" else "standard (eq. 1)",
@@ -245,7 +233,6 @@ pages.glue("configurations", pages.as_markdown_table(pd.DataFrame([
 pre = shapeset["pretraining"]
 first_last = pre.sort_values("update").groupby(["seed", "layer"])["reconstruction_cost"].agg(["first", "last"])
 ratio = (first_last["last"] / first_last["first"]).groupby("layer").mean()
-fell = bool((ratio < 1).all())
 pages.glue_all(
     pretrain_ratios=", ".join(f"{100 * ratio[k]:.0f}%" for k in ratio.index) + " (layers "
                     + ", ".join(str(k) for k in ratio.index) + ")",
@@ -254,10 +241,7 @@ pages.glue_all(
         f"of 10 examples per layer at learning rate {cfg['pretrain_learning_rate']:g}, {pre['seed'].nunique()} seeds",
         scale_line,
         "Paper: the method is named; noise, epochs and units are not stated, and no pre-training curve is shown",
-        pages.verdict("partly", "The paper shows no pre-training curve, so this checks our own pre-training, not a claim of "
-                                "the paper: " + ("every layer's reconstruction cost fell" if fell else
-                                                 f"the cost did not fall in layer(s) "
-                                                 f"{', '.join(str(k) for k in ratio.index if ratio[k] >= 1)}"))),
+        claims.judge("fig11.pretraining", shapeset).sentence()),
 )
 pages.glue("fig_pretraining", plots_errors.pretraining_costs(pre))
 
@@ -292,9 +276,8 @@ pages.glue("fig_pretraining", plots_errors.pretraining_costs(pre))
 # %% tags=["remove-cell"]
 final = shapeset["final"]
 fin = final.groupby("config")["test_error"].agg(["mean", "std", "count"])
-_, y_test = data.examples("shapeset", cfg["n_test"], "test")
-majority_error = 1 - float(y_test.bincount(minlength=9).max()) / len(y_test)
-plateau = [k for k in fin.index if abs(fin.loc[k, "mean"] - majority_error) < 0.01]
+majority_error = ec_claims.majority_error(cfg["n_test"])  # always answering the most frequent class
+plateau = ec_claims.on_plateau(shapeset)
 order = list(fin.sort_values("mean", ascending=False).index)
 paper_order = [k for k in sorted(paper.PAPER_FIG11_FINAL, key=paper.PAPER_FIG11_FINAL.get, reverse=True) if k in fin.index]
 
@@ -304,36 +287,13 @@ def paper_value(k) -> str:
     return f"≈{v:g}" if k in paper.PAPER_FIG11_READ_OFF else f"{v:.2f}"  # Table 1 prints two decimals
 
 
-def concordant(keys) -> tuple[int, int]:
-    """Pairs of ``keys`` in the paper's order (ours worse where the paper's is worse), of all pairs."""
-    pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
-    agree = sum((fin.loc[a, "mean"] - fin.loc[b, "mean"]) * (paper.PAPER_FIG11_FINAL[a] - paper.PAPER_FIG11_FINAL[b]) > 0
-                for a, b in pairs)
-    return int(agree), len(pairs)
-
-
-left = [k for k in order if fin.loc[k, "mean"] < majority_error - 0.01]  # more than a point below the plateau
-not_left = [k for k in order if k not in left]
-agree_left, pairs_left = concordant(left)
-agree_all, pairs_all = concordant(order)
-if not at_paper_scale:
-    fig11_kind = "not yet at paper scale"
-    fig11_reason = (f"After {100 * cfg['updates'] / paper_cfg['updates']:.2g}% of the paper's updates our final errors "
-                    f"({100 * fin['mean'].min():.1f}–{100 * fin['mean'].max():.1f}%) are far above the paper's "
-                    f"({min(paper.PAPER_FIG11_FINAL.values()):g}–{max(paper.PAPER_FIG11_FINAL.values()):g}%)"
-                    + (f"; {names(not_left)} {'is' if len(not_left) == 1 else 'are'} not yet more than a point below the "
-                       f"most-frequent-class error ({100 * majority_error:.1f}%)" if not_left else "")
-                    + (f"; of the {len(left)} networks below it, {agree_left} of {pairs_left} pairs are in the paper's order"
-                       if pairs_left else ""))
-else:
-    fig11_kind = "agrees" if agree_all == pairs_all else "partly" if agree_all >= pairs_all / 2 else "differs"
-    fig11_reason = f"At the paper's scale, {agree_all} of {pairs_all} pairs of curves end in the paper's order"
+fig11_verdict = claims.combine(claims.judge("fig11.order", shapeset), claims.judge("fig11.sigmoid4", shapeset)).sentence()
 pages.glue_all(
     majority_pct=100 * majority_error,
     order_ours=", ".join(labels[k] for k in order),
     order_paper=", ".join(labels[k] for k in paper_order),
-    plateau_sentence=(f"{names(plateau)} end within one point of it: still on that plateau, where the paper's depth-5 "
-                      f"sigmoid stays for all of its {10 * paper_cfg['updates']:.1e} examples." if plateau
+    plateau_sentence=(f"{names(plateau)} end less than a point below it: they have not left that plateau, where the paper's "
+                      f"depth-5 sigmoid stays for all of its {10 * paper_cfg['updates']:.1e} examples." if plateau
                       else "no network ends on it."),
     fig11_final=pages.as_markdown_table(pd.DataFrame({
         "configuration": [labels[k] for k in order],
@@ -344,9 +304,9 @@ pages.glue_all(
     fig11_table_caption=pages.caption(
         f"{int(fin['count'].min())} seeds, {cfg['n_test']:,} fixed held-out test examples, after {cfg['updates']:,} updates "
         f"({10 * cfg['updates']:.1e} examples); ≈: read off the paper's figure (Table 1 gives the others).", scale_line,
-        paper_budget, pages.verdict(fig11_kind, fig11_reason)),
+        paper_budget, fig11_verdict),
     fig11_caption=pages.caption(scale_line, paper_budget.rstrip(".") + "; the paper's x axis ends at "
-                                f"{10 * paper_cfg['updates']:.1e} examples", pages.verdict(fig11_kind, fig11_reason)),
+                                f"{10 * paper_cfg['updates']:.1e} examples", fig11_verdict),
 )
 pages.glue("fig_fig11", plots_errors.error_curves(shapeset["curves"], f"Shapeset-3x2, {cfg['width']} units per layer ({profile} profile)",
                                                   paper_final=paper.PAPER_FIG11_FINAL))
@@ -360,7 +320,9 @@ pages.glue("fig_fig11", plots_errors.error_curves(shapeset["curves"], f"Shapeset
 # with `longer_factor` times the profile's updates, evaluation interval and pre-training
 # budget, checkpointing as it goes. It is still a small fraction of the paper's training, and
 # says so. At the `paper` profile the run above already has the paper's size and this one is
-# skipped.
+# skipped. Being the largest run archived, it is the one the front page's scorecard judges
+# Fig. 11 on, and the one {doc}`07_table1` builds its Table 1 from: the verdicts under its
+# figure and table are the scorecard's rows for Fig. 11.
 
 # %% tags=["hide-input"]
 longer = None
@@ -390,8 +352,8 @@ if longer_overrides is not None:
 # :::
 #
 # The paper's orderings in the longer run (the test is the one {doc}`07_table1` uses for its
-# bold marks): {glue:md}`longer_orderings`. {numref}`tbl-table1` keeps the run at the
-# profile's own budget.
+# bold marks): {glue:md}`longer_orderings`. {doc}`07_table1` judges them, on this run, in
+# {numref}`tbl-table1-orderings`.
 
 # %% tags=["remove-cell"]
 def no_figure(text: str):
@@ -414,17 +376,10 @@ else:
     lr_long = longer["search"].query("chosen").set_index("config")["lr"]
     order_long = list(fin_long["mean"].sort_values(ascending=False).index)
     checks_long = error_curves.orderings(longer["final"]).set_index("claim")
-    left_long = [k for k in order_long if fin_long.loc[k, "mean"] < majority_error - 0.01]
-    stuck_long = [k for k in order_long if k not in left_long]
-    holds = [c for c in checks_long.index if checks_long.loc[c, "holds"]]
-    significant = [c for c in holds if checks_long.loc[c, "significant"]]
+    stuck_long = ec_claims.on_plateau(longer)
+    left_long = [k for k in order_long if k not in stuck_long]
     long_pct = 100 * longer_cfg["updates"] / paper_cfg["updates"]
-    long_kind = ("not yet at paper scale" if longer_cfg["updates"] < paper_cfg["updates"] or longer_cfg["width"] < paper_cfg["width"]
-                 else "agrees" if len(significant) == len(checks_long) else "partly" if holds else "differs")
-    long_reason = (f"After {long_pct:.2g}% of the paper's updates {len(left_long)} of {len(order_long)} networks are more than a "
-                   f"point below the plateau (still on it: {names(stuck_long)}), and {len(holds)} of {len(checks_long)} of the "
-                   f"paper's orderings hold, {len(significant)} of them significantly at p = 0.005; the errors are still far "
-                   f"above the paper's")
+    long_verdict = claims.combine(claims.judge("fig11.order", longer), claims.judge("fig11.sigmoid4", longer)).sentence()
     pages.glue_all(
         longer_summary=(f"The longer run trains for {longer_cfg['updates']:,} updates ({10 * longer_cfg['updates']:.1e} "
                         f"examples, {long_pct:.2g}% of the paper's {paper_cfg['updates']:,}). More than a point below the "
@@ -438,12 +393,12 @@ else:
             "chosen lr (longer)": [f"{lr_long[k]:g}" for k in order_long],
             "paper (%)": [paper_value(k) for k in order_long],
         })),
-        longer_table_caption=pages.caption(longer_scale, paper_budget, pages.verdict(long_kind, long_reason)),
+        longer_table_caption=pages.caption(longer_scale, paper_budget, long_verdict),
         longer_orderings="; ".join(
             f"{c}: {'holds' if checks_long.loc[c, 'holds'] else 'does not hold'} ({100 * checks_long.loc[c, 'ours_low']:.1f}% vs "
-            f"{100 * checks_long.loc[c, 'ours_high']:.1f}%, p = {checks_long.loc[c, 'p_value']:.1e}, "
+            f"{100 * checks_long.loc[c, 'ours_high']:.1f}%, p = {ec_claims.p_text(checks_long.loc[c, 'p_value'])}, "
             f"{'' if checks_long.loc[c, 'significant'] else 'not '}significant at 0.005)" for c in checks_long.index),
-        longer_caption=pages.caption(longer_scale, paper_budget, pages.verdict(long_kind, long_reason)),
+        longer_caption=pages.caption(longer_scale, paper_budget, long_verdict),
     )
     pages.glue("fig_longer", plots_errors.error_curves(
         longer["curves"], f"Shapeset-3x2, {longer_cfg['width']} units per layer, {longer_cfg['updates']:,} updates "

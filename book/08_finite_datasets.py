@@ -47,8 +47,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from glorot import data, experiments, pages, paper, plots_errors, stats
-from glorot.experiments import error_curves
+from glorot import claims, data, experiments, pages, paper, plots_errors, stats
+from glorot.claims import error_curves as ec_claims
 from glorot.validation import check_device
 
 device = check_device(device)
@@ -79,6 +79,9 @@ substitute = (experiments.run("finite_curves", profile, device=device, use_archi
 # %% tags=["remove-cell"]
 labels = {k: c.label for k, c in paper.CONFIGURATIONS.items()}
 columns = dict(paper.TABLE1_COLUMNS)
+COLUMN_CLAIMS = {"mnist": "table1.mnist", "cifar10": "table1.cifar10", "small-imagenet": "table1.small-imagenet"}
+column_judged = {ds: claims.judge(COLUMN_CLAIMS[ds], finite[ds] if ds in finite else ec_claims.data_absent(ds))
+                 for ds in finite_datasets if ds in COLUMN_CLAIMS}
 paper_budget = (f"Paper: width {paper_cfg['width']:,}, {paper_cfg['updates']:,} updates "
                 f"({10 * paper_cfg['updates']:.1e} examples) per curve.")
 finite_scale = {ds: f"{columns.get(ds, ds)}: {r.scale()}." for ds, r in finite.items()}
@@ -145,20 +148,13 @@ def data_block(ds) -> str:
 
 absent = [ds for ds in finite_datasets if not present[ds]]
 pages.glue_all(
-    finite_status=(f"Present and run: {pages.and_list(columns.get(ds, ds) for ds in finite)}. " if finite else "")
-                  + (f"Absent, not run: {pages.and_list(columns.get(ds, ds) for ds in absent)}." if absent else "")
-                  or "No finite dataset asked for (`finite_datasets` is empty).",
+    finite_status=((f"Present and run: {pages.and_list(columns.get(ds, ds) for ds in finite)}. " if finite else "")
+                   + (f"Absent, not run: {pages.and_list(columns.get(ds, ds) for ds in absent)}." if absent else "")
+                   or "No finite dataset asked for (`finite_datasets` is empty).")
+                  + "".join(f" Table 1's {columns[ds]} column: {column_judged[ds].sentence()}" for ds in absent if ds in column_judged),
     data_needed="\n\n".join(data_block(ds) for ds in finite_datasets) if finite_datasets else
                 "No finite dataset asked for (`finite_datasets` is empty).",
 )
-
-
-def concordant(fin, ds) -> tuple[int, int]:
-    """Pairs of configurations whose final errors are in the paper's Table 1 order for ``ds``."""
-    keys = [k for k in fin.index if k in paper.PAPER_TABLE1]
-    pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
-    agree = sum((fin[a] - fin[b]) * (paper.PAPER_TABLE1[a][ds] - paper.PAPER_TABLE1[b][ds]) > 0 for a, b in pairs)
-    return int(agree), len(pairs)
 
 
 panels = list(finite.items()) + ([(substitute_dataset, substitute)] if substitute is not None and not finite else [])
@@ -186,36 +182,25 @@ else:
     ax.text(0.5, 0.5, "No figure: no finite dataset was run and no substitute asked for.", ha="center", va="center")
 pages.glue("fig_fig12", fig)
 
-verdict_parts, kinds = [], []
-for ds, res in finite.items():
-    fin = res["final"].groupby("config")["test_error"].mean()
-    agree, n_pairs = concordant(fin, ds)
-    verdict_parts.append(f"on {columns.get(ds, ds)} {agree} of {n_pairs} pairs of final errors are in the paper's order")
-    kinds.append("not yet at paper scale" if not at_scale(finite_cfgs[ds], paper_cfg) else
-                 "agrees" if agree == n_pairs else "partly" if agree >= n_pairs / 2 else "differs")
 if substitute is not None:
     s_fin = substitute["final"].groupby("config")["test_error"].mean().sort_values(ascending=False)
     s_lr = substitute["search"].query("chosen").set_index("config")["lr"]
     s_sd = substitute["final"].groupby("config")["test_error"].std()
-    s_checks = error_curves.orderings(substitute["final"]).set_index("claim")
-    s_hold = [c for c in s_checks.index if s_checks.loc[c, "holds"]]
+    substitute_verdict = claims.judge("substitute.mnist-5k", substitute).sentence()
     paper_mnist = [paper.PAPER_TABLE1[k]["mnist"] for k in paper.TABLE1_ROWS]
     passes = 10 * substitute_cfg["updates"] / len(sub_data.train)
 if finite:
-    fig12_kind = "not yet at paper scale" if "not yet at paper scale" in kinds else \
-        "agrees" if set(kinds) == {"agrees"} else "differs" if set(kinds) == {"differs"} else "partly"
-    fig12_reason = sentence("; ".join(verdict_parts))
+    fig12_verdict = claims.combine(*(column_judged[ds] for ds in finite if ds in column_judged)).sentence() \
+        if any(ds in column_judged for ds in finite) else "No column of the paper's Table 1 was run."
     fig12_what = ("Test error during training on the finite datasets at each configuration's chosen rate, mean over "
                   "seeds (band: their range); the legend gives our final error beside the paper's Table 1 (paper: Fig. 12).")
     fig12_scale = " ".join(finite_scale.values())
 elif substitute is not None:
-    fig12_kind = "not yet at paper scale"
-    fig12_reason = (f"The paper's {pages.and_list(columns.get(ds, ds) for ds in absent)} were not run (data absent); on the substitute ({len(sub_data.train):,} "
-                    f"training images instead of {data.PAPER_SIZES['mnist'][0]:,}, "
-                    f"{100 * substitute_cfg['updates'] / paper_cfg['updates']:.2g}% of the paper's updates) our final errors "
-                    f"({100 * s_fin.min():.1f}–{100 * s_fin.max():.1f}%) are not comparable with the paper's MNIST "
-                    f"({min(paper_mnist):.2f}–{max(paper_mnist):.2f}%), and {len(s_hold)} of {len(s_checks)} of the "
-                    "paper's orderings hold on it")
+    fig12_verdict = (f"The paper's {pages.and_list(columns.get(ds, ds) for ds in absent)} were not run (data absent); on the "
+                     f"substitute ({len(sub_data.train):,} training images instead of {data.PAPER_SIZES['mnist'][0]:,}, "
+                     f"{100 * substitute_cfg['updates'] / paper_cfg['updates']:.2g}% of the paper's updates) our final errors "
+                     f"({100 * s_fin.min():.1f}–{100 * s_fin.max():.1f}%) are not comparable with the paper's MNIST "
+                     f"({min(paper_mnist):.2f}–{max(paper_mnist):.2f}%). {substitute_verdict}")
     fig12_what = (f"**A substitute, not the paper's Fig. 12**: test error during training on {substitute_dataset} (the "
                   f"5,000-image MNIST subset, {len(sub_data.train):,} training images) at each configuration's chosen "
                   "rate, mean over seeds (band: their range); legend: our final error (the paper has no value for this "
@@ -223,7 +208,7 @@ elif substitute is not None:
                   "are absent.")
     fig12_scale = sub_scale
 else:
-    fig12_kind, fig12_reason = "not yet at paper scale", "Nothing was run"
+    fig12_verdict = "Nothing was run, so there is nothing to judge."
     fig12_what, fig12_scale = "No figure: no finite dataset's files are present and no substitute was asked for.", ""
 pages.glue_all(
     fig12_intro=("The figure below shows the curves of the datasets that were run." if finite else
@@ -231,7 +216,7 @@ pages.glue_all(
                  f"shows the substitute of the next section, {substitute_dataset}, in its place, labelled as such."
                  if substitute is not None else "There is no figure: nothing was run."),
     fig12_what=fig12_what,
-    fig12_caption=pages.caption(fig12_scale, paper_budget, pages.verdict(fig12_kind, fig12_reason)),
+    fig12_caption=pages.caption(fig12_scale, paper_budget, fig12_verdict),
 )
 
 # %% [markdown]
@@ -266,7 +251,7 @@ if substitute is not None:
             "chosen lr": [f"{s_lr[k]:g}" for k in s_fin.index],
             "paper's MNIST (%), not comparable": [f"{paper.PAPER_TABLE1[k]['mnist']:.2f}" for k in s_fin.index],
         })),
-        substitute_caption=pages.caption(sub_scale, paper_budget),
+        substitute_caption=pages.caption(sub_scale, paper_budget, substitute_verdict),
     )
 else:
     pages.glue_all(substitute_summary="No substitute was asked for (`substitute_dataset` is empty).",
@@ -322,48 +307,39 @@ svm_longer = (experiments.run("svm_baseline", profile, device=device, use_archiv
 
 # %% tags=["remove-cell"]
 svm_runs = [svm] + ([svm_longer] if svm_longer is not None else [])
-grids, rows, sentences, outcomes = [], [], [], []
+grids, rows, sentences = [], [], []
 for r in svm_runs:
     n = r.config["n_train"]
     g = r["svm"].pivot(index="C", columns="gamma_factor", values="valid_error")
     grids.append(pd.DataFrame({"training examples": f"{n:,}", "C": [f"{c:g}" for c in g.index]}
                               | {f"γ × {f:g}": [f"{100 * v:.1f}" for v in g[f]] for f in g.columns}))
+    v = ec_claims.svm_numbers(r)
+    sentences.append(f"on {n:,} examples the network errs on {100 * v['net']:.2f}% and the SVM on {100 * v['svm']:.2f}%: "
+                     f"the network is {abs(v['gap']):.2f} points {'better' if v['gap'] > 0 else 'worse'}, "
+                     f"p = {ec_claims.p_text(v['p_value'])}, {'' if v['p_value'] < stats.ALPHA else 'not '}significant at "
+                     f"{stats.ALPHA:g}")
     s = r["summary"]
-    s_svm, s_net = s.iloc[0], s.iloc[1]
-    _, p = stats.two_proportion_z_test(s_svm["test_error"], int(s_svm["n_test"]), s_net["test_error"], int(s_net["n_test"]))
-    diff = 100 * (s_svm["test_error"] - s_net["test_error"])
-    better = bool(s_net["test_error"] < s_svm["test_error"])
-    outcomes.append((n, better, p < stats.ALPHA))
-    sentences.append(f"on {n:,} examples the network ({100 * s_net['test_error']:.2f}%) is "
-                     + ("better than the SVM" if better else "not better than the SVM")
-                     + f" ({100 * s_svm['test_error']:.2f}%): {diff:+.2f} points, p = {p:.1e}, "
-                     + ("" if p < stats.ALPHA else "not ") + f"significant at {stats.ALPHA:g}"
-                     + (" (as in the paper)" if better else " (unlike in the paper)"))
-    for model, row in (("RBF SVM", s_svm), (s_net["model"], s_net)):
+    for model, row in (("RBF SVM", s.iloc[0]), (s.iloc[1]["model"], s.iloc[1])):
         rows.append({"model": model, "training examples": f"{n:,}", "ours (%)": f"{100 * row['test_error']:.2f}",
                      "chosen": row["chosen"] + (f", width {r.config['width']:,}, {r.config['updates']:,} updates"
                                                 if model != "RBF SVM" else ""),
                      "test examples": f"{int(row['n_test']):,}",
                      f"paper on {paper.PAPER_SVM['n_train']:,} (%)": f"{100 * row['paper_test_error']:.2f}"})
-n_big, better_big, sig_big = outcomes[-1]
-if n_big < paper_svm_cfg["n_train"]:
-    svm_kind = "not yet at paper scale"
-elif better_big:
-    svm_kind = "agrees" if sig_big else "partly"
-else:
-    svm_kind = "differs"
+svm_verdict = claims.judge("svm.baseline", svm_runs[-1]).sentence()  # the largest sample: the scorecard's run
 svm_scale = " ".join(f"Ours: {r.scale()}." for r in svm_runs)
 svm_paper = (f"Paper: RBF SVM {paper.PAPER_SVM['svm']}%, depth-5 tanh network with normalized initialization "
-             f"{paper.PAPER_SVM['tanh-N']}%, on {paper.PAPER_SVM['n_train']:,} examples; the network's budget not stated.")
+             f"{paper.PAPER_SVM['tanh-N']}%, on {paper.PAPER_SVM['n_train']:,} examples: the network "
+             f"{ec_claims.PAPER_SVM_GAP:.2f} points better; the network's budget not stated.")
 pages.glue_all(
     profile=profile, svm_n=svm.config["n_train"], paper_svm_n=paper.PAPER_SVM["n_train"],
     svm_longer_words=(f"{svm_longer.config['n_train']:,} examples, the network trained for {svm_longer.config['updates']:,} "
                       "updates" if svm_longer is not None else skipped.replace("**", "")),
-    svm_summary=sentence("; ".join(sentences)) + ".",
+    svm_summary=sentence("; ".join(sentences)) + f". The paper's network is {ec_claims.PAPER_SVM_GAP:.2f} points better than "
+                f"its SVM on {paper.PAPER_SVM['n_train']:,} examples; the verdict is on the largest of our samples.",
     svm_grid=pages.as_markdown_table(pd.concat(grids, ignore_index=True)),
-    svm_grid_caption=pages.caption(svm_scale),
+    svm_grid_caption=pages.caption(svm_scale, svm_verdict),
     svm_table=pages.as_markdown_table(pd.DataFrame(rows)),
-    svm_caption=pages.caption(svm_scale, svm_paper, pages.verdict(svm_kind, sentence("; ".join(sentences)))),
+    svm_caption=pages.caption(svm_scale, svm_paper, svm_verdict),
 )
 
 # %% [markdown]
