@@ -62,27 +62,26 @@ pages.glue("index_n_runs", len({(r.experiment, archive.config_key(r.config.to_di
                                  if not isinstance(r, scorecard.Missing)}))
 pages.glue("index_scale_sentence", scorecard.scale_sentence(card))
 pages.glue("index_scorecard_caption", pages.caption(
-    f"Each row is computed by one function of `glorot.scorecard` from the archived run that its chapter shows "
-    f"(profile `{profile}`; the chapters' full-width runs, else their longer runs, where archived), never typed and never "
-    "trained here",
-    "Scale: the profile (“full width”: the chapter's run at the paper's 1000 units; ×5: the chapter's longer run), the width "
+    f"Each row is one claim of `glorot.claims`, judged by the same rule, on the same archived run, as the verdict under "
+    f"its chapter's figure (profile `{profile}`; the chapters' `wide` runs, else their longer runs, where archived), never "
+    "typed and never trained here",
+    "Scale: the profile (`wide`: the paper's 1000 units on a CPU; ×5: the chapter's longer run), the width "
     "and updates beside the paper's, the seeds",
     scorecard.provenance_sentence(runs)))
 
 shapeset = runs["shapeset"]
-fig11_row = next(r for r in card if r.claim.startswith("Fig. 11: the configurations"))
+fig11_row = scorecard.row(card, "fig11.order")
+measured = fig11_row.verdict != scorecard.NOT_ARCHIVED
 pages.glue("index_thumbnail", scorecard.thumbnail(shapeset))
 pages.glue("index_thumbnail_summary", (
     f"{fig11_row.reason[:1].upper() + fig11_row.reason[1:]}. Our errors come from the "
     + "{} run ({})".format(*scorecard.scale(shapeset).split(": ", 1))
     + (", the very start of the paper's training." if fig11_row.below_paper else ", at the paper's scale."))
-    if fig11_row.verdict != scorecard.NOT_ARCHIVED
-    else f"ours is not archived at the `{profile}` profile, so only the paper's bars are drawn.")
+    if measured else f"ours is not archived at the `{profile}` profile, so only the paper's bars are drawn.")
 pages.glue("index_thumbnail_caption", pages.caption(
-    "Ours: " + (shapeset.scale() if not isinstance(shapeset, scorecard.Missing) else scorecard.scale(shapeset)),
+    "Ours: " + (shapeset.scale() if measured else scorecard.scale(shapeset)),
     f"Paper: Fig. 11 and Table 1, width 1000, {paper.PAPER_EXAMPLES:.1e} examples per curve",
-    pages.verdict(fig11_row.verdict, fig11_row.reason[:1].upper() + fig11_row.reason[1:])
-    if fig11_row.verdict != scorecard.NOT_ARCHIVED else "Ours is not archived at this profile: only the paper's bars are drawn"))
+    fig11_row.judgement.sentence() if measured else "Ours is not archived at this profile: only the paper's bars are drawn"))
 
 pages.glue("index_profiles", scorecard.profiles_table())
 shares = scorecard.longer_shares(profile, longer_factor)
@@ -111,9 +110,11 @@ pages.glue("index_seed_spread", (
 # number, the paper's value, ours, the verdict, the scale it was measured at and the chapter
 # that shows it. The rows are read from the results archive at the {glue:md}`index_profile`
 # profile ({glue:text}`index_n_runs` archived runs), with the configuration each chapter
-# uses, and each verdict is chosen by a rule written in code, from the numbers. A row judges
-# its one claim; the verdict under a chapter's figure weighs everything that figure shows
-# (timing and magnitudes too), so a row can agree where the figure agrees only in part.
+# uses. Each claim is one object of the package `glorot.claims` (its paper value, the
+# quantity measured, its rule, the scale its rule needs), and each verdict is chosen by that
+# rule from the numbers: the chapter's verdict under the figure calls the same rule on the same
+# run. A figure that shows several claims takes the worst of their verdicts, so a row can agree
+# where its figure agrees only in part.
 # {glue:md}`index_counts` {glue:md}`index_scale_sentence`
 #
 # ````{container} scorecard
@@ -132,15 +133,18 @@ pages.glue("index_seed_spread", (
 # ```
 # ````
 #
-# One row's rule, as an example: a cell of Table 1 agrees when our error cannot be told apart
-# from the paper's by the two-proportion z-test at the paper's p = 0.005; otherwise it is "not
-# yet at paper scale" when our run was smaller than the paper's, and "differs" when it was not.
-# Every row's function states its rule in its docstring.
+# One claim's rule, as an example: a cell of Table 1 agrees when our error cannot be told apart
+# from the paper's by the two-proportion z-test at the paper's p = 0.005, and differs
+# otherwise; the scale rule that every training claim shares
+# (`glorot.claims.Claim.judge`) then makes a difference seen in a run smaller than the
+# paper's read "not yet at paper scale". A claim whose network did not learn (it stayed on the
+# plateau of the most frequent class) is "inconclusive": it says nothing about the paper's
+# claim. Each rule states itself in its docstring, beside its thresholds.
 #
-# ````{dropdown} The function that makes a row of Table 1
-# ```{literalinclude} ../src/glorot/scorecard.py
+# ````{dropdown} The rule of a cell of Table 1
+# ```{literalinclude} ../src/glorot/claims/error_curves.py
 # :language: python
-# :pyobject: table1_cell
+# :pyobject: _table1_cell
 # ```
 # ````
 #
@@ -184,14 +188,15 @@ pages.glue("index_seed_spread", (
 # roofline model of {doc}`09_performance` puts the whole `paper` profile at about
 # {glue:text}`index_h200_hours:.1f` GPU-hours, in {glue:text}`index_h200_chunks` chunks of at
 # most {glue:text}`index_chunk_minutes:.0f` minutes (a model, not a measurement). Every experiment therefore has
-# three **profiles**:
+# **profiles**, named presets of its configuration: `smoke`, `quick` and `paper` for every
+# experiment, and `wide`, `search` and `long` for those that need them:
 #
 # ```{glue:md} index_profiles
 # :format: myst
 # ```
 #
-# *The profiles: what each is for, the training experiments' hidden widths and updates per
-# network at that profile, and the runs of it in the archive.*
+# *The profiles: what each is for, the training experiments that have it, their hidden widths
+# and updates per network at that profile, and the runs of it in the archive.*
 #
 # Results computed by `python -m glorot run ...` are stored in `results/` as small tables with
 # their **provenance**: package version and git commit, a fingerprint of the code that ran,

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from glorot import archive, experiments, pages, paper, scorecard  # noqa: E402
+from glorot import archive, claims, experiments, pages, scorecard  # noqa: E402
 from glorot.experiments import registry  # noqa: E402
 
 
@@ -38,77 +38,33 @@ def _with_frame(run, name, frame):
     return replace(run, frames={**run.frames, name: frame})
 
 
-def test_every_row_has_a_verdict_a_scale_and_a_page(card):
-    assert len(card) == len(scorecard.ROWS)
+def test_one_row_per_claim_in_the_paper_order(card):
+    assert [r.claim.key for r in card] == list(claims.CLAIMS)
     for row in card:
         if row.verdict == scorecard.NOT_ARCHIVED:
             assert row.ours == scorecard.NOT_ARCHIVED and "not archived" in row.scale and row.below_paper is None
         else:
             assert row.verdict in pages.VERDICTS and row.reason and row.below_paper in (True, False)
-        assert row.scale.split(":")[0].split(" ")[0].rstrip(",") == "quick"
-        assert row.page[:2].isdigit() and row.claim and row.paper
+        assert row.scale.split(":")[0].split(" ")[0].rstrip(",") in ("quick", "wide")
+        assert row.page[:2].isdigit() and row.claim.text and row.claim.paper
     assert sum(scorecard.counts(card).values()) == len(card)
 
 
-def test_paper_values_are_glorot_paper(card):
-    by_claim = {r.claim: r for r in card}
-    for key, label in paper.TABLE1_ROWS.items():
-        row = by_claim[f"Table 1, Shapeset, {label}"]
-        assert row.values["paper"] == paper.PAPER_TABLE1[key]["shapeset"]
-        assert row.paper.startswith(f"{paper.PAPER_TABLE1[key]['shapeset']:g}%")
-        assert ("(bold)" in row.paper) == paper.PAPER_TABLE1_BOLD[key]["shapeset"]
-    order = next(r for r in card if r.claim.startswith("Fig. 11: the configurations"))
-    assert order.values["paper_final"] == paper.PAPER_FIG11_FINAL
-    for key, value in paper.PAPER_FIG11_FINAL.items():
-        assert f"{paper.CONFIGURATIONS[key].label} {'≈' if key in paper.PAPER_FIG11_READ_OFF else ''}{value:g}" in order.paper
-    svm = next(r for r in card if r.claim.startswith("§5: an RBF SVM"))
-    assert f"{paper.PAPER_SVM['svm']:g}%" in svm.paper and f"{paper.PAPER_SVM['tanh-N']:g}%" in svm.paper
-    for ds in ("mnist", "cifar10", "small-imagenet"):
-        col = next(r for r in card if r.claim.startswith(f"Table 1 and Fig. 12, {paper.TABLE1_COLUMNS[ds]}"))
-        assert all(f"{paper.TABLE1_ROWS[k]} {v[ds]:g}" in col.paper for k, v in paper.PAPER_TABLE1.items())
-    for init, value in scorecard.PAPER_JACOBIAN.items():
-        assert by_claim[f"Eq. (17): mean singular value of the layer Jacobians, {init} init"].paper == f"≈ {value:g}"
+def test_every_role_a_claim_names_is_read(runs):
+    assert {c.role for c in claims.CLAIMS.values()} <= set(scorecard.RUNS)
 
 
-def test_a_table1_cell_is_computed_from_the_final_frame(runs):
+def test_a_row_is_its_claims_judgement_on_its_roles_run(runs, card):
+    """The row and the chapter call the same rule: a changed table changes the row exactly as it
+    changes the claim's own judgement."""
     shapeset = _archived(runs, "shapeset")
     final = shapeset["final"].copy()
-    final.loc[final["config"] == "sigmoid-5", "test_error"] = paper.PAPER_TABLE1["sigmoid-5"]["shapeset"] / 100
-    close = scorecard.table1_cell(_with_frame(shapeset, "final", final), "sigmoid-5")
-    assert close.verdict == "agrees" and close.values["ours"] == pytest.approx(82.61)
     final.loc[final["config"] == "sigmoid-5", "test_error"] = 0.40
-    far = scorecard.table1_cell(_with_frame(shapeset, "final", final), "sigmoid-5")
-    assert far.verdict == "not yet at paper scale" and far.ours.startswith("40.0")
-    # the same numbers from a run at the paper's scale: the verdict is "differs"
-    at_paper = replace(_with_frame(shapeset, "final", final), config=experiments.config("shapeset_curves", "paper"))
-    assert not scorecard.below_paper_scale(at_paper)
-    assert scorecard.table1_cell(at_paper, "sigmoid-5").verdict == "differs"
-
-
-def test_the_jacobian_and_variance_rows_follow_their_frames(runs):
-    init = _archived(runs, "init")
-    jac = init["jacobian"].copy()
-    for value, kind in ((0.8, "agrees"), (0.72, "partly"), (0.5, "differs")):
-        jac.loc[jac["init"] == "normalized", "mean_singular_value"] = value
-        assert scorecard.jacobian(_with_frame(init, "jacobian", jac), "normalized").verdict == kind
-    var = _archived(runs, "variance")
-    v = var["variance"].copy()
-    assert scorecard.variance_equations(var).verdict == "agrees"
-    v.loc[0, "ratio"] = 1.5
-    assert scorecard.variance_equations(_with_frame(var, "variance", v)).verdict == "differs"
-
-
-def test_the_saturation_order_row_follows_the_stats(runs):
-    sat = _archived(runs, "saturation")
-    stats = sat["stats"].copy()
-    tanh = (stats["activation"] == "tanh") & (stats["quantity"] == "activation")
-    # layers 2-5 saturate at once, layer 1 never: out of order
-    stats.loc[tanh & (stats["layer"] > 1), "p98"] = 0.99
-    stats.loc[tanh & (stats["layer"] == 1), "p98"] = 0.5
-    row = scorecard.fig3_tanh_sequence(_with_frame(sat, "stats", stats))
-    assert row.verdict == "differs" and "layer 1" in row.ours
-    stats.loc[tanh, "p98"] = 0.5
-    assert scorecard.fig3_tanh_sequence(_with_frame(sat, "stats", stats)).verdict == "not yet at paper scale"
+    changed = dict(runs, shapeset=_with_frame(shapeset, "final", final))
+    row = scorecard.row(scorecard.rows(changed), "table1.shapeset.sigmoid-5")
+    assert row.judgement == claims.judge("table1.shapeset.sigmoid-5", changed["shapeset"])
+    assert row.judgement != scorecard.row(card, "table1.shapeset.sigmoid-5").judgement
+    assert row.ours.startswith("40.0")
 
 
 def test_a_missing_archive_gives_not_archived_rows_and_never_trains(monkeypatch, tmp_path):
@@ -133,7 +89,8 @@ def test_a_missing_archive_gives_not_archived_rows_and_never_trains(monkeypatch,
 
 def test_the_page_table_escapes_pipes_and_links_chapters(card):
     df = scorecard.frame(card)
-    assert list(df.columns) == ["#", "claim", "paper", "ours", "verdict", "scale"]
+    assert list(df.columns) == ["#", "section", "claim", "paper", "ours", "verdict", "scale"]
+    assert [s for s in df["section"] if s] == list(dict.fromkeys(c.section for c in claims.CLAIMS.values()))
     text = pages.as_markdown_table(df)
     # every data line has exactly the table's cell separators: no "|" leaked out of a cell
     lines = text.splitlines()
@@ -161,34 +118,23 @@ def test_parameters_are_checked():
 
 def test_profiles_table_and_shares():
     table = scorecard.profiles_table()
-    assert list(table["profile"]) == ["smoke", "quick", "paper"]
+    assert list(table["profile"]) == list(registry.PROFILES)
+    assert set(scorecard.PROFILE_USES) == set(registry.PROFILES)
     assert isinstance(table, pd.DataFrame) and (table["archived runs"] >= 0).all()
     assert scorecard.longer_shares("paper", 5) is None and scorecard.longer_shares("quick", 1) is None
     shares = scorecard.longer_shares("quick", 5)
     assert shares and all(0 < v < 100 for v in shares.values())
 
 
-def test_the_full_width_run_is_preferred_where_archived(runs):
-    """Figs. 3-4 and 9-10: the row reads the chapter's main figure, the full-width CPU run, when it
-    is archived (its scale says "full width"), and the chapter's other runs otherwise."""
-    for role, overrides in scorecard.FULL_WIDTH.items():
-        run = runs[role]
-        name, chapter_overrides, _ = scorecard.RUNS[role]
-        full = scorecard.archived(name, "quick", **chapter_overrides, **overrides)
-        if isinstance(full, scorecard.Missing):
-            assert isinstance(run, scorecard.Missing) or run.config["width"] != overrides["width"]
+def test_the_wide_run_is_preferred_where_archived(runs):
+    """Figs. 3-4 and 9-10: the rows read the chapter's main figure, the ``wide`` run (the paper's
+    width on a CPU), when it is archived, and the chapter's other runs otherwise."""
+    for role, (name, chapter_overrides, _) in scorecard.RUNS.items():
+        if "wide" not in experiments.experiment(name).profiles:
             continue
-        assert run.config.to_dict() == full.config.to_dict()
-        assert scorecard.scale(run).startswith("quick, full width: width 1000 (the paper's)")
-
-
-def test_the_fig9_row_reads_the_ordering_of_weight_gradients(runs):
-    grad = _archived(runs, "gradients")
-    stats = grad["stats"].copy()
-    wg = (stats["quantity"] == "weight_grad") & (stats["init"] == "standard")
-    stats.loc[wg, "std"] = 0.01 / stats.loc[wg, "layer"]  # layer 1 widest at every probe, std falling with every layer
-    row = scorecard.fig9_weight_gradients(_with_frame(grad, "stats", stats))
-    assert row.values["standard widest in layer 1"] and "layer 1 widest at 100% of the probes" in row.ours
-    stats.loc[wg, "std"] = 0.01 * stats.loc[wg, "layer"]  # layer 5 widest
-    row = scorecard.fig9_weight_gradients(_with_frame(grad, "stats", stats))
-    assert not row.values["standard widest in layer 1"] and "most often layer 5" in row.ours
+        wide = scorecard.archived(name, "wide", **chapter_overrides)
+        if isinstance(wide, scorecard.Missing):
+            assert isinstance(runs[role], scorecard.Missing) or runs[role].profile != "wide"
+            continue
+        assert runs[role].config.to_dict() == wide.config.to_dict()
+        assert scorecard.scale(runs[role]).startswith("wide: width 1000 (the paper's)")
