@@ -109,7 +109,7 @@ test: test-unit test-pairs test-nbval test-smoke test-build
 
 # (a) unit and pipeline tests (notebook checks are the targets below).
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 tests
 
 # (b) each book/*.py must be exactly what jupytext writes from its .ipynb twin.
 # (`jupytext --diff` prints differences but exits 0, so it cannot fail a build.)
@@ -162,9 +162,11 @@ test-browser: $(STAMP)
 # --- other -------------------------------------------------------------------------------
 
 bench: $(STAMP)
-	@shopt -s nullglob; for f in benchmarks/*.py; do \
-	    echo "== $$f"; $(BIN)/python "$$f"; \
-	done
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "== benchmarks/throughput.py (CPU tables, into benchmarks/results/)"; \
+	$(BIN)/python benchmarks/throughput.py; \
+	echo "== benchmarks/device_check.py: the GPU check's very steps, small, on this CPU (into a temporary folder)"; \
+	$(BIN)/python benchmarks/device_check.py "$$tmp" --device cpu --small
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

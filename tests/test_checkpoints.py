@@ -158,3 +158,16 @@ def test_a_sigkilled_job_resumes_to_exactly_the_uninterrupted_result(kind, kille
     assert len(resumed["tensors"]) == len(full["tensors"])
     for a, b in zip(resumed["tensors"], full["tensors"]):
         assert torch.equal(a, b)
+
+
+def test_a_resume_checks_the_saved_settings_in_one_place(tmp_path):
+    """pretrain and train_lockstep resume through checkpoints.load_matching: the same check, the
+    same message naming the settings that differ."""
+    path = tmp_path / "run.pt"
+    checkpoints.save({"run": {"lr": 0.1, "cuts": [1, 2]}, "x": 1}, path, "train_lockstep")
+    assert checkpoints.load_matching(path, "train_lockstep", "run", {"lr": 0.1, "cuts": [1, 2]}, "a lockstep run")["x"] == 1
+    with pytest.raises(CheckpointError, match=r"of a lockstep run with other settings \(its cuts differ") as e:
+        checkpoints.load_matching(path, "train_lockstep", "run", {"lr": 0.1, "cuts": [1, 3]}, "a lockstep run")
+    assert "Delete it" in str(e.value)
+    with pytest.raises(CheckpointError, match="its lr, cuts differ"):
+        checkpoints.load_matching(path, "train_lockstep", "settings", {"lr": 0.1, "cuts": [1, 2]}, "a lockstep run")

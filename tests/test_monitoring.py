@@ -261,3 +261,16 @@ def test_weight_grad_order_finds_the_widest_layer_the_full_order_and_how_long_la
     assert summary["first_layer1_widest"] == 1000 and summary["last_layer1_widest"] == 5000
     assert summary["longest_layer1_widest"] == 1000  # 1000-2000 and 4000-5000, broken at 3000
     assert summary["most_often_widest"] == 1 and summary["spread_final"] == 5
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"activation": "relu6"}, "valid activations: "),
+    ({"activation": "tanh", "share": 0}, "share must be a finite number > 0"),
+    ({"activation": "tanh", "share": -0.1}, "share must be a finite number > 0"),
+    ({"activation": "tanh", "share": float("nan")}, "share must be a finite number > 0"),
+    ({"activation": "tanh", "share": "a lot"}, "share must be a number"),
+    ({"activation": "tanh", "share": 4.0}, r"share must be in \(0, 1\]"),
+])
+def test_the_saturation_threshold_refuses_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        probes.saturation_threshold(**kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import stat
 from pathlib import Path
 
@@ -232,6 +233,17 @@ def test_makefile_has_the_documented_targets():
     for target in ["book", "test", "sync", "clean", "bench"]:
         assert re.search(rf"^{target}:", makefile, re.M), target
     assert "python3 -m venv" in makefile or "$(PYTHON) -m venv" in makefile
+
+
+def test_make_bench_runs_each_benchmark_with_what_it_needs():
+    """`make bench` runs every script of benchmarks/ (not the shared measure.py), and gives
+    device_check.py the output folder it requires (without one it exits on its arguments)."""
+    out = subprocess.run(["make", "-n", "bench"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    scripts = {p.name for p in (ROOT / "benchmarks").glob("*.py")} - {"measure.py"}
+    assert scripts == {"throughput.py", "device_check.py"}
+    for name in scripts:
+        assert f"benchmarks/{name}" in out, name
+    assert re.search(r"benchmarks/device_check\.py \"\$\$?tmp\" --device cpu --small", out.replace("$$", "$")), out
 
 
 def test_a_stale_caption_remakes_the_run_with_its_overrides():

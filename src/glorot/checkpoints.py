@@ -153,6 +153,21 @@ def load(path: str | Path, kind: str) -> dict:
     return payload["state"]
 
 
+def load_matching(path: str | Path, kind: str, key: str, settings: dict, what: str) -> dict:
+    """:func:`load`, then the check every resume makes: the settings the checkpoint was saved
+    with (``state[key]``) are this run's ``settings``; otherwise a :class:`CheckpointError` that
+    names the ones that differ (``what``: the run, in words, e.g. "a pre-training run")."""
+    path = Path(path)
+    state = load(path, kind)
+    saved = state.get(key)
+    differ = [k for k in settings if not isinstance(saved, dict) or saved.get(k) != settings[k]]
+    if differ:
+        raise CheckpointError(
+            f"checkpoint {path} is of {what} with other settings (its {', '.join(differ)} differ from this run's). "
+            "Delete it to start the run afresh, or pass another checkpoint path.")
+    return state
+
+
 def _unreadable(path: Path, e: Exception) -> CheckpointError:
     """The error for a file torch could not read weights-only. Every :func:`torch.save` file is
     a zip archive: a whole archive that fails to unpickle holds objects other than plain data;

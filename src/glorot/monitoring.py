@@ -54,6 +54,16 @@ def learning_rates_knob(default, doc: str) -> object:
     return knob(default, "float", lo=0.0, lo_open=True, hi=1e6, many=True, max_items=64, doc=doc)
 
 
+def activation_knob(default, **kw) -> object:
+    """A knob naming one activation (or, with ``many=True``, several) of :data:`glorot.nets.ACTIVATIONS`."""
+    return knob(default, "str", choices=lambda: tuple(nets.ACTIVATIONS), **kw)
+
+
+def init_knob(default, **kw) -> object:
+    """A knob naming one initialization (or, with ``many=True``, several) of :data:`glorot.nets.INITS`."""
+    return knob(default, "str", choices=lambda: tuple(nets.INITS), **kw)
+
+
 def threads_knob() -> object:
     return knob(None, "int", lo=1, hi=256, optional=True, doc="torch threads on a CPU (None: the experiment's default)")
 

@@ -221,12 +221,7 @@ def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.2
 def _resume(path: Path, settings: dict, stack: MLPStack, stream) -> tuple[int, _LayerRun, list[dict]]:
     """Restore a :func:`pretrain` checkpoint into ``stack`` and ``stream``: the layer it was
     in, that layer's state, and the rows recorded so far."""
-    state = checkpoints.load(path, "pretrain")
-    differ = [key for key in settings if state["settings"].get(key) != settings[key]]
-    if differ:
-        raise checkpoints.CheckpointError(
-            f"checkpoint {path} is of a pre-training run with other settings (its {', '.join(differ)} differ "
-            f"from this run's). Delete it to start the run afresh, or pass another checkpoint path.")
+    state = checkpoints.load_matching(path, "pretrain", "settings", settings, "a pre-training run")
     stack.load_state_dict(state["stack"])
     stream.load_state_dict(state["stream"])
     return int(state["layer"]), _LayerRun.from_state(state["layer_run"], stack), list(state["rows"])

@@ -25,7 +25,7 @@ import torch
 
 from . import nets
 from .nets import ACTIVATIONS, MLPStack
-from .validation import check_choice
+from .validation import check_choice, check_positive_float
 
 QUANTITIES = ("activation", "backprop_grad", "weight_grad")
 
@@ -376,8 +376,13 @@ def output_gradients(stack: nets.MLPStack, x: torch.Tensor, y: torch.Tensor, tin
 def saturation_threshold(activation: str, share: float = SATURATION_DERIVATIVE) -> float:
     """The derivative below which a unit of ``activation`` counts as saturated: ``share`` times
     the activation's largest ``f'``, found on a fine grid of pre-activations s in [-20, 20]
-    (f'(0) = 1 for tanh and softsign, 1/4 for sigmoid; 1 for relu and linear)."""
-    act = nets.ACTIVATIONS[activation]
+    (f'(0) = 1 for tanh and softsign, 1/4 for sigmoid; 1 for relu and linear). ``activation``
+    must be one of :data:`glorot.nets.ACTIVATIONS` and ``share`` a number in (0, 1]; anything
+    else is refused, naming the valid values, before any compute."""
+    act = nets.ACTIVATIONS[check_choice("activation", activation, nets.ACTIVATIONS)]
+    share = check_positive_float("share", share)
+    if share > 1:
+        raise ValueError(f"share must be in (0, 1] (a share of the largest derivative), got {share!r}")
     s = torch.linspace(-20.0, 20.0, 40_001, dtype=torch.float64)
     return share * float(act.grad_from_output(act.f(s)).max())
 

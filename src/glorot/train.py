@@ -594,12 +594,7 @@ def _lockstep_state(done: int, run: dict, stacks: Sequence[nets.MLPStack], share
 def _resume_lockstep(path: Path, run: dict, stacks: Sequence[nets.MLPStack], shared: SharedStream, out: list[dict]) -> int:
     """Restore a :func:`train_lockstep` checkpoint into the stacks, stream and records; the
     number of segments it had done."""
-    state = checkpoints.load(path, "train_lockstep")
-    differ = [key for key in run if state["run"].get(key) != run[key]]
-    if differ:
-        raise checkpoints.CheckpointError(
-            f"checkpoint {path} is of another lockstep run: its {', '.join(differ)} differ from this run's. "
-            f"Delete it to start the run afresh, or pass another checkpoint path.")
+    state = checkpoints.load_matching(path, "train_lockstep", "run", run, "a lockstep run")
     for stack, saved in zip(stacks, state["stacks"]):
         stack.load_state_dict(saved)
     shared.load_state_dict(state["stream"])

@@ -32,7 +32,8 @@ import torch
 
 from .. import nets
 from ..configs import Config, knob
-from ..monitoring import MonitoredConfig, Spec, depth_knob, learning_rates_knob, run_dynamics, stages, updates_knob
+from ..monitoring import (MonitoredConfig, Spec, activation_knob, depth_knob, init_knob, learning_rates_knob, run_dynamics, stages,
+                          updates_knob)
 from ..validation import check_choice
 from .registry import Experiment, register
 
@@ -41,9 +42,6 @@ def _costs() -> tuple:
     return nets.COSTS
 
 
-def _activations() -> tuple:
-    return tuple(nets.ACTIVATIONS)
-
 
 @dataclass(frozen=True)
 class CostSurfaceConfig(Config):
@@ -51,7 +49,7 @@ class CostSurfaceConfig(Config):
     network's sizes; these are ours)."""
 
     NAME = "cost_surface"
-    activation: str = knob("tanh", "str", choices=_activations)
+    activation: str = activation_knob("tanh")
     n_in: int = knob(10, "int", lo=1, hi=10_000, unit="inputs")
     n_hidden: int = knob(10, "int", lo=1, hi=10_000, unit="hidden units")
     n_out: int = knob(9, "int", lo=2, hi=10_000, unit="classes")
@@ -174,8 +172,8 @@ class CostComparisonConfig(MonitoredConfig):
     learning rate of the grid (defaults: the paper profile)."""
 
     NAME = "cost_comparison"
-    activation: str = knob("tanh", "str", choices=_activations)
-    init: str = knob("standard", "str", choices=lambda: nets.INITS)
+    activation: str = activation_knob("tanh")
+    init: str = init_knob("standard")
     depth: int = depth_knob(1)
     costs: tuple = knob(["cross_entropy", "quadratic"], "str", choices=_costs, many=True, max_items=2)
     learning_rates: tuple = learning_rates_knob([0.003, 0.01, 0.03, 0.1], "the grid, tried with every cost")

@@ -46,7 +46,8 @@ import torch
 from .. import checkpoints, data, nets, pretrain, shapeset, stats, train
 from ..budget import Stage
 from ..configs import Config, ConfigError, check_at_most, knob
-from ..monitoring import MAX_UPDATES, learning_rates_knob, seed_knob, threads_knob, updates_knob, width_knob
+from ..monitoring import (MAX_UPDATES, activation_knob, init_knob, learning_rates_knob, seed_knob, threads_knob, updates_knob,
+                          width_knob)
 from ..paper import CONFIGURATIONS, PAPER_SVM, PAPER_TABLE1, PAPER_TABLE1_BOLD, TABLE1_ROWS, Configuration
 from .registry import Experiment, register
 from .search_rates import LONG_RATES
@@ -70,9 +71,6 @@ def _configuration_keys() -> tuple[str, ...]:
     return tuple(CONFIGURATIONS)
 
 
-def _activations() -> tuple[str, ...]:
-    return tuple(nets.ACTIVATIONS)
-
 
 @dataclass(frozen=True)
 class CurvesConfig(Config):
@@ -87,7 +85,7 @@ class CurvesConfig(Config):
     n_seeds: int = knob(3, "int", lo=1, hi=100, unit="seeds")
     seed: int = seed_knob(0, "the first seed (initial weights and training stream)")
     pretrain_updates_per_layer: int = knob(250_000, "int", lo=1, hi=MAX_UPDATES, unit="updates per layer of pre-training")
-    pretrain_activation: str = knob("tanh", "str", choices=_activations, doc="units of the pre-trained network (the paper does not say)")
+    pretrain_activation: str = activation_knob("tanh", doc="units of the pre-trained network (the paper does not say)")
     pretrain_noise: float = knob(0.25, "float", lo=0.0, hi=0.95, doc="share of inputs masked by the denoising corruption")
     pretrain_learning_rate: float = knob(0.001, "float", lo=0.0, lo_open=True, hi=10.0)
     cpu_threads: int | None = threads_knob()
@@ -475,8 +473,8 @@ class SVMConfig(Config):
     svm_C: tuple = knob([1.0, 10.0, 100.0], "float", lo=0.0, lo_open=True, hi=1e6, many=True, max_items=20)
     svm_gamma_factors: tuple = knob([0.5, 1.0, 2.0, 4.0], "float", lo=0.0, lo_open=True, hi=1e6, many=True, max_items=20,
                                     doc="multiples of scikit-learn's 'scale' gamma")
-    activation: str = knob("tanh", "str", choices=_activations)
-    init: str = knob("normalized", "str", choices=lambda: nets.INITS)
+    activation: str = activation_knob("tanh")
+    init: str = init_knob("normalized")
     depth: int = knob(5, "int", lo=1, hi=20, unit="hidden layers")
     width: int = width_knob(1000)
     updates: int = updates_knob(2_500_000)
@@ -609,30 +607,18 @@ _SVM = {
 }
 _PAPER_NOTE = "the paper's width and updates; learning-rate grid and seeds ours (paper: not given, one run)"
 
+def _curves_experiment(name: str, paper: str, config_class: type, profiles: dict, **extra) -> Experiment:
+    """Fig. 11's and Fig. 12's experiments: the same runner, stages and notes, on their own profiles."""
+    return Experiment(name=name, paper=paper, config_class=config_class, profiles=profiles, runner=curves, module=__name__,
+                      stages=_curves_stages, cpu_threads=1,
+                      note={"smoke": _note(profiles["smoke"], "seconds, for tests: "), "quick": _note(profiles["quick"], ""),
+                            "paper": _PAPER_NOTE}, **extra)
+
+
 register(
-    Experiment(
-        name="shapeset_curves",
-        paper="Fig. 11 and Table 1 (Shapeset column), §5",
-        config_class=ShapesetCurvesConfig,
-        profiles=_SHAPESET,
-        runner=curves,
-        module=__name__,
-        stages=_curves_stages,
-        note={"smoke": _note(_SHAPESET["smoke"], "seconds, for tests: "), "quick": _note(_SHAPESET["quick"], ""), "paper": _PAPER_NOTE},
-        cpu_threads=1,
-    ),
-    Experiment(
-        name="finite_curves",
-        paper="Fig. 12 and Table 1 (MNIST, CIFAR-10, ImageNet columns), §5",
-        config_class=FiniteCurvesConfig,
-        profiles=_FINITE,
-        runner=curves,
-        module=__name__,
-        stages=_curves_stages,
-        data_files=_curves_data_files,
-        note={"smoke": _note(_FINITE["smoke"], "seconds, for tests: "), "quick": _note(_FINITE["quick"], ""), "paper": _PAPER_NOTE},
-        cpu_threads=1,
-    ),
+    _curves_experiment("shapeset_curves", "Fig. 11 and Table 1 (Shapeset column), §5", ShapesetCurvesConfig, _SHAPESET),
+    _curves_experiment("finite_curves", "Fig. 12 and Table 1 (MNIST, CIFAR-10, ImageNet columns), §5", FiniteCurvesConfig, _FINITE,
+                       data_files=_curves_data_files),
     Experiment(
         name="svm_baseline",
         paper="§5, RBF SVM vs depth-5 tanh network with normalized init on 100k Shapeset examples",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import nets
 from ..configs import check_same_length, knob
-from ..monitoring import (MonitoredConfig, Spec, depth_knob, first_crossing, learning_rates_knob, run_dynamics, stages,
+from ..monitoring import (MonitoredConfig, Spec, depth_knob, first_crossing, init_knob, learning_rates_knob, run_dynamics, stages,
                           updates_knob)
 from ..train import UPDATES_PER_EPOCH
 from .registry import Experiment, register
@@ -30,7 +30,7 @@ class GradientDynamicsConfig(MonitoredConfig):
 
     NAME = "gradient_dynamics"
     activation: str = knob("tanh", "str", choices=lambda: tuple(nets.ACTIVATIONS))
-    inits: tuple = knob(["standard", "normalized"], "str", choices=lambda: nets.INITS, many=True, max_items=8)
+    inits: tuple = init_knob(["standard", "normalized"], many=True, max_items=8)
     depth: int = depth_knob(5)
     learning_rates: tuple = learning_rates_knob([0.01, 0.01], "one per init")
     updates: int = updates_knob(1_900_000)

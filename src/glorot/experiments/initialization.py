@@ -17,15 +17,10 @@ import torch
 
 from .. import data, nets, probes
 from ..configs import Config, ConfigError, knob
+from ..monitoring import activation_knob, init_knob
 from .registry import Experiment, register
 
 
-def _activations() -> tuple:
-    return tuple(nets.ACTIVATIONS)
-
-
-def _inits() -> tuple:
-    return nets.INITS
 
 
 @dataclass(frozen=True)
@@ -33,8 +28,8 @@ class InitStatisticsConfig(Config):
     """Figs. 6-8 and eq. (17) at initialization (defaults: the paper's sizes)."""
 
     NAME = "init_statistics"
-    activation: str = knob("tanh", "str", choices=_activations)
-    inits: tuple = knob(["standard", "normalized"], "str", choices=_inits, many=True, max_items=8)
+    activation: str = activation_knob("tanh")
+    inits: tuple = init_knob(["standard", "normalized"], many=True, max_items=8)
     width: int = knob(1000, "int", lo=1, hi=10_000, unit="units per hidden layer")
     depth: int = knob(5, "int", lo=1, hi=20, unit="hidden layers")
     dataset: str = knob("shapeset", "str", choices=data.dataset_names)
@@ -79,7 +74,7 @@ class VariancePropagationConfig(Config):
     """Eqs. (5)-(6) in the linear regime (defaults: the paper's width)."""
 
     NAME = "variance_propagation"
-    inits: tuple = knob(["standard", "normalized"], "str", choices=_inits, many=True, max_items=8)
+    inits: tuple = init_knob(["standard", "normalized"], many=True, max_items=8)
     width: int = knob(1000, "int", lo=1, hi=10_000, unit="units per layer")
     depth: int = knob(5, "int", lo=1, hi=20, unit="hidden layers")
     n_classes: int = knob(9, "int", lo=2, hi=10_000, unit="classes")

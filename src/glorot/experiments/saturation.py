@@ -16,21 +16,14 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import nets
 from ..configs import check_same_length, knob
-from ..monitoring import (MonitoredConfig, Spec, depth_knob, first_crossing, learning_rates_knob, run_dynamics, stages,
-                          updates_knob)
+from ..monitoring import (MonitoredConfig, Spec, activation_knob, depth_knob, first_crossing, init_knob, learning_rates_knob,
+                          run_dynamics, stages, updates_knob)
 from ..train import UPDATES_PER_EPOCH
 from .registry import Experiment, register
 from .search_rates import LONG_RATES
 
 
-def _activations() -> tuple:
-    return tuple(nets.ACTIVATIONS)
-
-
-def _inits() -> tuple:
-    return nets.INITS
 
 
 @dataclass(frozen=True)
@@ -38,8 +31,8 @@ class SigmoidSaturationConfig(MonitoredConfig):
     """Fig. 2: one sigmoid network per depth (defaults: the paper profile)."""
 
     NAME = "sigmoid_saturation"
-    activation: str = knob("sigmoid", "str", choices=_activations)
-    init: str = knob("standard", "str", choices=_inits)
+    activation: str = activation_knob("sigmoid")
+    init: str = init_knob("standard")
     depths: tuple = knob([4, 5], "int", lo=1, hi=20, many=True, max_items=8, unit="hidden layers")
     learning_rates: tuple = learning_rates_knob([0.01, 0.01], "one per depth")
     updates: int = updates_knob(2_800_000)
@@ -64,8 +57,8 @@ class ActivationSaturationConfig(MonitoredConfig):
     """Figs. 3 and 4: one network per activation (defaults: the paper profile)."""
 
     NAME = "activation_saturation"
-    activations: tuple = knob(["tanh", "softsign"], "str", choices=_activations, many=True, max_items=8)
-    init: str = knob("standard", "str", choices=_inits)
+    activations: tuple = activation_knob(["tanh", "softsign"], many=True, max_items=8)
+    init: str = init_knob("standard")
     depth: int = depth_knob(5)
     learning_rates: tuple = learning_rates_knob([0.01, 0.01], "one per activation")
     hist_bins: int = knob(100, "int", lo=0, hi=10_000, unit="histogram bins (0: no histograms)")
