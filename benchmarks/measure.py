@@ -231,19 +231,21 @@ def make_stack(sizes: Sequence[int], m: int, device, activations: str | Sequence
 
 def train_bench(sizes, m: int, x, y, device, *, engine: str | None = None, kernels: str = "torch",
                 tf32: bool = False, activations="tanh", stack=None, name: str = "train") -> Bench:
-    """:func:`glorot.train.train` for ``n`` updates per run, with ``train.execution(engine,
-    kernels, tf32)`` (defaults: the device's). Each run is one ``train`` call, its set-up
-    included (with the graph engine: a CUDA graph captured per call, so use long runs)."""
+    """:func:`glorot.train.train` for ``n`` updates per run, with the run settings
+    ``RunSettings(Execution(engine, kernels, tf32))`` (defaults: the device's). Each run is one
+    ``train`` call, its set-up included (with the graph engine: a CUDA graph captured per call,
+    so use long runs)."""
     from glorot import train
+    from glorot.run_settings import Execution, RunSettings
 
     device = torch.device(device)
     stack = stack if stack is not None else make_stack(sizes, m, device, activations)
     stream = train.ArrayStream(x, y, seed=0)
     graph = (engine or ("graph" if device.type == "cuda" else "step")) == "graph"
+    settings = RunSettings(Execution(engine=engine, kernels=kernels, tf32=tf32))
 
     def step(n: int) -> None:
-        with train.execution(engine=engine, kernels=kernels, tf32=tf32):
-            train.train(stack, stream, n)
+        train.train(stack, stream, n, settings=settings)
 
     info = {"engine": engine or ("graph" if device.type == "cuda" else "step"), "kernels": kernels, "tf32": tf32,
             "path": stack.step_path}

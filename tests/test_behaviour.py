@@ -10,6 +10,7 @@ the probes of the experiments that use that initialization. Each probe is about 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -206,11 +207,25 @@ def test_the_archive_is_fresh_and_checks_quickly():
     assert (table["status"] == "ok").all(), table[table["status"] != "ok"].to_string()
 
 
-def test_a_probe_spends_no_chunk_budget_and_no_checkpoint_count(monkeypatch):
+def test_a_probe_spends_no_chunk_budget_and_no_checkpoint_count(tmp_path, monkeypatch):
+    # a probe's runner is handed PROBE_SETTINGS: no work budget (whatever chunk it starts), and
+    # saves the fault injection (GLOROT_KILL_AFTER_CHECKPOINTS) does not count
     monkeypatch.setattr(behaviour, "_MEMORY", {})
-    with checkpoints.work_budget(model_updates=1) as spent:
-        behaviour.run_probe(experiments.EXPERIMENTS["gradient_dynamics"], cache=False)
-    assert spent.spent_updates == 0
+    exp = experiments.EXPERIMENTS["gradient_dynamics"]
+    given = []
+
+    def runner(cfg, device, checkpoint_dir, *, settings):
+        given.append(settings)
+        return exp.runner(cfg, device, checkpoint_dir, settings=settings)
+
+    before = checkpoints._saves_done
+    behaviour.run_probe(dataclasses.replace(exp, runner=runner), cache=False)
+    assert given == [behaviour.PROBE_SETTINGS]
+    assert given[0].budget is None and not given[0].fault_injection
+    assert checkpoints._saves_done == before
+    # the same runner with the default settings checkpoints, and each save is counted
+    exp.runner(registry.config("gradient_dynamics", "smoke"), "cpu", tmp_path / "ck")
+    assert checkpoints._saves_done > before
 
 
 # --------------------------------------------------------------------------- the start of a run

@@ -1,4 +1,4 @@
-"""A long run cut into chunks (:class:`glorot.checkpoints.work_budget`,
+"""A long run cut into chunks (:class:`glorot.run_settings.WorkBudget`,
 :func:`glorot.experiments.registry.run_chunk`, ``python -m glorot plan`` / ``run-chunk``):
 each chunk resumes from the checkpoints, stops once its share of the work is done, and saves;
 the chunks run separately, one process each, merge into exactly the archive entry of the
@@ -6,6 +6,7 @@ unchunked run (the sha256 of every table), with every chunk in the provenance.""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ import torch
 
 from glorot import checkpoints, experiments, nets, pretrain, shapeset
 from glorot.experiments import plan as plans
+from glorot.run_settings import Execution, RunSettings, WorkBudget
 from glorot.train import ArrayStream, segments, train, train_lockstep
 
 SIZES = [20, 12, 12, 3]
@@ -29,6 +31,11 @@ def _data(n=1000):
 
 def _stack():
     return nets.MLPStack(SIZES, activations=["tanh", "softsign"], learning_rates=[0.1, 0.05], seeds=[0, 1])
+
+
+def _budget(model_updates: int) -> RunSettings:
+    """The run settings of one chunk of ``model_updates`` model-updates."""
+    return RunSettings(budget=WorkBudget(model_updates=model_updates))
 
 
 def _until_done(step):
@@ -50,9 +57,9 @@ def test_train_paused_by_its_budget_resumes_to_the_uninterrupted_run(tmp_path):
     stream = ArrayStream(x, y, seed=2)
 
     def chunk():
-        with checkpoints.work_budget(model_updates=2 * 37):  # 37 updates of 2 models: cuts between events
-            return train(stack, stream, 300, eval_every=50, eval_sets={"t": (x[:100], y[:100])},
-                         checkpoint=tmp_path / "c.pt", checkpoint_every=100)
+        # 37 updates of 2 models: cuts between events
+        return train(stack, stream, 300, eval_every=50, eval_sets={"t": (x[:100], y[:100])},
+                     checkpoint=tmp_path / "c.pt", checkpoint_every=100, settings=_budget(2 * 37))
 
     n, res = _until_done(chunk)
     assert n == 9  # ceil(300 / 37)
@@ -64,16 +71,15 @@ def test_lockstep_and_pretraining_pause_and_resume(tmp_path):
     x, y = _data()
     cuts = segments(200, 40)
 
-    def lockstep(stacks, path):
-        return train_lockstep(stacks, ArrayStream(x, y, seed=1), cuts, checkpoint=path, checkpoint_every=1000)
+    def lockstep(stacks, path, **kw):
+        return train_lockstep(stacks, ArrayStream(x, y, seed=1), cuts, checkpoint=path, checkpoint_every=1000, **kw)
 
     ref_stacks = [_stack(), _stack()]
     ref = lockstep(ref_stacks, tmp_path / "ref.pt")
     stacks = [_stack(), _stack()]
 
     def chunk():
-        with checkpoints.work_budget(model_updates=150):
-            return lockstep(stacks, tmp_path / "l.pt")
+        return lockstep(stacks, tmp_path / "l.pt", settings=_budget(150))
 
     n, res = _until_done(chunk)
     assert n > 2
@@ -86,8 +92,7 @@ def test_lockstep_and_pretraining_pause_and_resume(tmp_path):
     pre, stream = _stack(), ArrayStream(x, y, seed=4)
 
     def pchunk():
-        with checkpoints.work_budget(model_updates=45):
-            return pretrain.pretrain(pre, stream, 60, checkpoint=tmp_path / "p.pt")
+        return pretrain.pretrain(pre, stream, 60, checkpoint=tmp_path / "p.pt", settings=_budget(45))
 
     n, rows = _until_done(pchunk)
     assert n == 6  # 2 layers x 60 updates x 2 models / 45, rounded up
@@ -97,11 +102,68 @@ def test_lockstep_and_pretraining_pause_and_resume(tmp_path):
 
 def test_a_budget_without_a_checkpoint_never_pauses():
     x, y = _data()
-    with checkpoints.work_budget(model_updates=1) as b:
-        res = train(_stack(), ArrayStream(x, y), 20)
-    assert res.updates == 20 and b.spent_updates == 40
-    with pytest.raises(RuntimeError, match="nest"), checkpoints.work_budget(1), checkpoints.work_budget(1):
-        pass
+    settings = _budget(1)
+    res = train(_stack(), ArrayStream(x, y), 20, settings=settings)
+    assert res.updates == 20 and settings.budget.spent_updates == 40
+
+
+def test_only_the_loops_given_a_budget_count_against_it(tmp_path):
+    # the budget travels in the settings passed down, not in the process: a run beside the
+    # chunk (no settings given) neither spends it nor is paused by it
+    x, y = _data()
+    settings = _budget(10)
+    with pytest.raises(checkpoints.ChunkPaused):
+        train(_stack(), ArrayStream(x, y), 20, checkpoint=tmp_path / "a.pt", settings=settings)
+    spent = settings.budget.spent_updates
+    assert settings.budget_spent() and spent == 10
+    res = train(_stack(), ArrayStream(x, y), 20, checkpoint=tmp_path / "b.pt")
+    assert res.updates == 20 and settings.budget.spent_updates == spent
+    # a time budget: spent once its seconds have passed
+    assert not RunSettings(budget=WorkBudget(seconds=3600)).budget_spent()
+    assert RunSettings(budget=WorkBudget(seconds=0)).budget_spent()
+    assert not RunSettings().budget_spent()
+
+
+# --------------------------------------------------------------------------- the settings arrive
+
+TRAINING = sorted(n for n, e in experiments.EXPERIMENTS.items() if e.stages is not None)
+
+
+@pytest.mark.parametrize("name", TRAINING)
+def test_every_training_runner_hands_its_settings_to_its_loops(name, tmp_path):
+    # the runner -> run_dynamics -> train_lockstep -> train / pretrain chain, explicit: a
+    # budget of one model-update pauses the run at its first checkpoint, and the Triton
+    # kernels (or TF32) reach the trainer, which refuses them on the CPU's step engine
+    exp = experiments.experiment(name)
+    cfg = exp.defaults("smoke")
+    with pytest.raises(checkpoints.ChunkPaused):
+        exp.runner(cfg, "cpu", tmp_path / "paused", settings=_budget(1))
+    for how in (Execution(kernels="triton"), Execution(tf32=True)):
+        with pytest.raises(ValueError, match="need the graph engine"):
+            exp.runner(cfg, "cpu", tmp_path / "refused", settings=RunSettings(how))
+
+
+def test_run_chunk_hands_its_budget_to_the_runner_and_none_to_its_probe(tmp_path, monkeypatch):
+    from glorot import behaviour
+
+    monkeypatch.setattr(experiments.registry, "CHECKPOINT_ROOT", tmp_path / "ck")
+    monkeypatch.setattr(behaviour, "_MEMORY", {})
+    monkeypatch.setattr(behaviour, "CACHE_DIR", tmp_path / "cache")
+    exp = experiments.experiment("gradient_dynamics")
+    given = []
+
+    def runner(cfg, device, checkpoint_dir, *, settings):
+        given.append(settings)
+        return exp.runner(cfg, device, checkpoint_dir, settings=settings)
+
+    monkeypatch.setitem(experiments.EXPERIMENTS, exp.name, dataclasses.replace(exp, runner=runner))
+    assert experiments.registry.run_chunk(exp.name, "smoke", 1, model_updates=30, save=False) is None
+    probe, run = given
+    assert probe == behaviour.PROBE_SETTINGS
+    assert run.budget is not None and run.budget.model_updates == 30 and run.budget_spent() and run.fault_injection
+    assert run.execution == Execution()
+    (entry,) = experiments.registry.read_ledger(experiments.registry.checkpoint_dir(exp.name, "smoke", exp.defaults("smoke")))
+    assert entry["status"] == "paused" and entry["model_updates"] == run.budget.spent_updates
 
 
 # --------------------------------------------------------------------------- through the CLI

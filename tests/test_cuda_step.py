@@ -10,7 +10,8 @@ import torch
 
 from glorot import nets, shapeset
 from glorot.cuda_step import GraphedSteps
-from glorot.train import GRAPH_STEPS, ArrayStream, execution, train
+from glorot.run_settings import Execution, RunSettings
+from glorot.train import GRAPH_STEPS, ArrayStream, train
 
 SIZES = [20, 16, 16, 3]
 
@@ -26,11 +27,16 @@ def _data(n=2000, seed=0):
     return torch.rand(n, SIZES[0], generator=g), torch.randint(0, SIZES[-1], (n,), generator=g)
 
 
+def _engine(engine):
+    """Run settings with this engine, the rest by default."""
+    return RunSettings(Execution(engine=engine))
+
+
 def _run(engine, updates, **kw):
     stack = _stack()
     x, y = _data()
-    with execution(engine=engine):
-        res = train(stack, ArrayStream(x, y, seed=1), updates, eval_sets={"test": (x[:200], y[:200])}, **kw)
+    res = train(stack, ArrayStream(x, y, seed=1), updates, eval_sets={"test": (x[:200], y[:200])}, settings=_engine(engine),
+                **kw)
     return stack, res
 
 
@@ -65,8 +71,7 @@ def test_graph_engine_reports_divergence_at_the_first_bad_update():
     def run(engine):
         stack = _stack(learning_rates=[0.05, 0.1, 1e6])
         x, y = _data()
-        with execution(engine=engine):
-            res = train(stack, ArrayStream(x, y, seed=1), 2 * GRAPH_STEPS)
+        res = train(stack, ArrayStream(x, y, seed=1), 2 * GRAPH_STEPS, settings=_engine(engine))
         return stack, res
 
     a, ra = run("step")
@@ -92,11 +97,15 @@ def test_stopped_model_keeps_its_weights_in_a_block():
 def test_triton_and_tf32_need_the_graph_engine():
     stack = _stack()
     x, y = _data()
-    with execution(engine="step", kernels="triton"), pytest.raises(ValueError, match="graph engine"):
-        train(stack, ArrayStream(x, y), 10)
+    for how in (Execution(engine="step", kernels="triton"), Execution(tf32=True)):  # on the CPU: the step engine
+        with pytest.raises(ValueError, match="graph engine"):
+            train(stack, ArrayStream(x, y), 10, settings=RunSettings(how))
     with pytest.raises(ValueError, match="engine must be one of"):
-        with execution(engine="fast"):
-            pass
+        Execution(engine="fast")
+    with pytest.raises(ValueError, match="kernels must be"):
+        Execution(kernels="cuda")
+    with pytest.raises(ValueError, match="tf32 must be True or False"):
+        Execution(tf32="yes")
     with pytest.raises(ValueError, match="kernels"):
         GraphedSteps(stack, 10, 4, kernels="cuda")
 
@@ -106,8 +115,7 @@ def test_graph_engine_on_a_shapeset_stream():
     def run(engine):
         stack = nets.MLPStack([shapeset.INPUT_DIM, 12, shapeset.N_CLASSES], activations=["tanh", "softsign"],
                               learning_rates=0.1, seeds=[0, 1])
-        with execution(engine=engine):
-            train(stack, shapeset.ShapesetStream(seed=3, chunk=500), 150)
+        train(stack, shapeset.ShapesetStream(seed=3, chunk=500), 150, settings=_engine(engine))
         return stack
 
     a, b = run("step"), run("graph")
@@ -119,14 +127,14 @@ def test_one_block_serves_every_train_call_of_a_stack():
     # made once per stack and settings, and two calls equal one call of the same length
     x, y = _data()
     one, two = _stack(), _stack()
-    with execution(engine="graph"):
-        train(one, ArrayStream(x, y, seed=1), 300)
-        stream = ArrayStream(x, y, seed=1)
-        train(two, stream, 150)
-        (block,) = two._graphed_steps.values()
-        two.active[0] = False  # a model stopped between calls keeps its weights in the next
-        before = [w[0].clone() for w in two.weights]
-        train(two, stream, 150)
-        assert list(two._graphed_steps.values()) == [block]
+    graph = _engine("graph")
+    train(one, ArrayStream(x, y, seed=1), 300, settings=graph)
+    stream = ArrayStream(x, y, seed=1)
+    train(two, stream, 150, settings=graph)
+    (block,) = two._graphed_steps.values()
+    two.active[0] = False  # a model stopped between calls keeps its weights in the next
+    before = [w[0].clone() for w in two.weights]
+    train(two, stream, 150, settings=_engine("graph"))  # equal settings, made anew: the same block
+    assert list(two._graphed_steps.values()) == [block]
     assert all(torch.equal(w[0], b) for w, b in zip(two.weights, before))
     assert all(torch.equal(p[1:], q[1:]) for p, q in zip(one.weights, two.weights))

@@ -83,7 +83,8 @@ def test_archive_round_trip_with_provenance(tmp_path, monkeypatch):
 def test_provenance_names_the_threads_the_runner_used(monkeypatch):
     seen = []
     exp = experiments.EXPERIMENTS["variance_propagation"]
-    spy = dataclasses.replace(exp, runner=lambda cfg, device, checkpoint_dir: (seen.append(torch.get_num_threads()), {})[1], cpu_threads=1)
+    spy = dataclasses.replace(exp, runner=lambda cfg, device, checkpoint_dir, *, settings: (seen.append(torch.get_num_threads()), {})[1],
+                              cpu_threads=1)
     monkeypatch.setitem(experiments.EXPERIMENTS, "variance_propagation", spy)
     before = torch.get_num_threads()
     res = experiments.run("variance_propagation", "smoke", use_archive=False)

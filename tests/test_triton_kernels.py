@@ -463,15 +463,16 @@ def test_train_with_the_fused_kernels_follows_the_torch_path():
     run eagerly on the CPU, then 30 single steps outside the block) against the same run with
     torch's kernels: same examples, same divergence bookkeeping, weights within float32
     rounding of each other (relative to the largest weight of each layer)."""
-    from glorot.train import ArrayStream, execution, train
+    from glorot.run_settings import Execution, RunSettings
+    from glorot.train import ArrayStream, train
 
     def run(kernels):
         stack = nets.MLPStack([24, 16, 16, 4], activations=["tanh", "softsign", "relu"], inits="normalized",
                               learning_rates=[0.05, 0.1, 0.02], seeds=[0, 1, 2])
         g = torch.Generator().manual_seed(0)
         x, y = torch.rand(600, 24, generator=g), torch.randint(0, 4, (600,), generator=g)
-        with execution(engine="graph", kernels=kernels):
-            res = train(stack, ArrayStream(x, y, seed=1), 130, eval_every=65, eval_sets={"t": (x[:100], y[:100])})
+        res = train(stack, ArrayStream(x, y, seed=1), 130, eval_every=65, eval_sets={"t": (x[:100], y[:100])},
+                    settings=RunSettings(Execution(engine="graph", kernels=kernels)))
         return stack, res
 
     a, ra = run("torch")

@@ -15,7 +15,9 @@ Modules, one job each, arrows pointing down (a module imports only modules below
 - :mod:`glorot.monitoring`    stacks trained side by side on one stream and probed as they learn
 - :mod:`glorot.budget`        wall-time estimates before a run; :mod:`glorot.configs` typed configurations
 - :mod:`glorot.train`         batch-10 SGD over a stack, evaluation, divergence, the lockstep trainer;
-  :mod:`glorot.checkpoints` checkpoint files, read without running code
+  :mod:`glorot.checkpoints` checkpoint files, read without running code;
+  :mod:`glorot.run_settings` how a run is carried out (engine, kernels, TF32, a chunk's work
+  budget): one frozen object passed down to every training loop
 - :mod:`glorot.pretrain`      greedy denoising auto-encoder pre-training (Fig. 11)
 - :mod:`glorot.probes`        per-layer statistics and Jacobian singular values (eq. 17)
 - :mod:`glorot.nets`          activations, initializations (eqs. 1, 16), a stack of MLPs (eqs. 2, 3)

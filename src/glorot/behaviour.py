@@ -51,9 +51,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import checkpoints, fingerprint
+from . import fingerprint
 from .configs import ConfigError, build
-from .train import cpu_threads, execution
+from .run_settings import RunSettings
+from .train import cpu_threads
 
 PROBE_THREADS = 1
 """Torch threads a probe runs with, wherever it runs (one thread: the same order of sums on
@@ -79,6 +80,11 @@ CACHE_DIR = Path(os.environ.get("GLOROT_PROBE_CACHE", Path(__file__).resolve().p
 
 FLOAT_FORMAT = "%.8g"
 """How probe tables are written (the archive's format for every table)."""
+
+PROBE_SETTINGS = RunSettings(fault_injection=False)
+"""The run settings a probe's runner gets: the default execution, no work budget (a probe run
+at the start of a chunk spends none of the chunk's), and saves the fault injection of
+``GLOROT_KILL_AFTER_CHECKPOINTS`` does not count (it is not one of the run's checkpoints)."""
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,9 @@ def _write_cached(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
 def run_probe(exp, config: dict | None = None, *, cache: bool = True) -> Probe:
     """Run the probe of ``exp`` (its :func:`probe_config`, or the stored ``config`` of an
     entry) with today's code, on the CPU at :data:`PROBE_THREADS`, in a temporary checkpoint
-    folder, printing nothing, outside any work budget of a chunk, with torch's global random
-    state restored afterwards. Raises :class:`~glorot.configs.ConfigError` when ``config`` no
+    folder, printing nothing, with :data:`PROBE_SETTINGS` (so outside any work budget of a
+    chunk, its saves uncounted by the fault injection), with torch's global random state
+    restored afterwards. Raises :class:`~glorot.configs.ConfigError` when ``config`` no
     longer builds."""
     config = probe_config(exp) if config is None else config
     cfg = build(exp.config_class, config)
@@ -167,9 +174,9 @@ def run_probe(exp, config: dict | None = None, *, cache: bool = True) -> Probe:
     frames = _read_cached(folder) if cache else None
     if frames is None:
         with tempfile.TemporaryDirectory(prefix="glorot-probe-") as tmp, torch.random.fork_rng(devices=[]), \
-                cpu_threads(PROBE_THREADS), execution(), checkpoints.detached(), \
-                contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            out = exp.runner(cfg, "cpu", Path(tmp) / "checkpoints")
+                cpu_threads(PROBE_THREADS), contextlib.redirect_stdout(io.StringIO()), \
+                contextlib.redirect_stderr(io.StringIO()):
+            out = exp.runner(cfg, "cpu", Path(tmp) / "checkpoints", settings=PROBE_SETTINGS)
         frames = {n: canonical(df) for n, df in out.items()}
         if cache:
             _write_cached(folder, frames)

@@ -24,7 +24,10 @@ either the previous checkpoint or the new one, never a partial file.
 Fault injection (for the resume tests): when the environment variable
 ``GLOROT_KILL_AFTER_CHECKPOINTS=N`` is set, the process sends itself ``SIGKILL`` right after
 its ``N``-th successful :func:`save`, i.e. it dies as a killed job would, with the ``N``-th
-checkpoint on disk and nothing after it saved.
+checkpoint on disk and nothing after it saved. Saves made with ``fault_injection=False`` (those
+of a behavioural probe, told so by its :class:`~glorot.run_settings.RunSettings`) are not
+counted. The variable is read here, at each save, not passed down: it is a test hook, not a
+setting of the run.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ _TENSOR_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "float16",
 """Column dtypes stored as tensors (exact bits, fast to read); string and ``object`` columns
 are stored as lists of Python scalars."""
 _saves_done = 0
+"""How many counted :func:`save` calls this process has made (the fault injection's count)."""
 
 
 class CheckpointError(ValueError):
@@ -58,9 +62,11 @@ class CheckpointError(ValueError):
 
 # --------------------------------------------------------------------------- writing
 
-def save(state: dict, path: str | Path, kind: str) -> None:
+def save(state: dict, path: str | Path, kind: str, *, fault_injection: bool = True) -> None:
     """Write ``state`` (plain data only, see the module docstring) to ``path`` atomically,
-    marked as a checkpoint of ``kind``."""
+    marked as a checkpoint of ``kind``. ``fault_injection=False``: this save is not counted by
+    ``GLOROT_KILL_AFTER_CHECKPOINTS`` (a behavioural probe's, whose
+    :class:`~glorot.run_settings.RunSettings` say so)."""
     _check_plain(state, "state")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +82,8 @@ def save(state: dict, path: str | Path, kind: str) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
-    _count_save_and_maybe_die()
+    if fault_injection:
+        _count_save_and_maybe_die()
 
 
 def _check_plain(obj, where: str) -> None:
@@ -113,11 +120,11 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _count_save_and_maybe_die() -> None:
-    """The fault injection of the module docstring (``GLOROT_KILL_AFTER_CHECKPOINTS``); saves
-    made inside :class:`detached` (a behavioural probe) are not counted."""
+    """The fault injection of the module docstring (``GLOROT_KILL_AFTER_CHECKPOINTS``). The
+    count is the process's (a killed job dies after its N-th save, whichever runs made them):
+    the one module global of the package written while a run trains (``tests/test_hygiene.py``
+    lists it). No run setting goes into it."""
     global _saves_done
-    if _DETACHED:
-        return
     _saves_done += 1
     limit = os.environ.get(KILL_ENV)
     if not limit:
@@ -266,75 +273,6 @@ def _values_from_state(d: dict) -> np.ndarray | pd.api.extensions.ExtensionArray
 # --------------------------------------------------------------------------- chunks of a run
 
 class ChunkPaused(Exception):
-    """Raised by a training loop once the work budget of :func:`work_budget` is spent and the
-    run's state is saved in its checkpoint: the next chunk resumes from there."""
-
-
-class _Budget:
-    def __init__(self, model_updates: int | None, seconds: float | None):
-        import time
-
-        self._clock = time.perf_counter
-        self.model_updates = None if model_updates is None else int(model_updates)
-        self.deadline = None if seconds is None else self._clock() + float(seconds)
-        self.spent_updates = 0
-
-    def spent(self) -> bool:
-        if self.model_updates is not None and self.spent_updates >= self.model_updates:
-            return True
-        return self.deadline is not None and self._clock() >= self.deadline
-
-
-_BUDGET: _Budget | None = None
-_DETACHED = False
-
-
-class work_budget:
-    """``with work_budget(model_updates=N, seconds=S):`` the training loops in the block
-    (:func:`glorot.train.train`, :func:`glorot.train.train_lockstep`,
-    :func:`glorot.pretrain.pretrain`) stop at their next checkpoint opportunity once ``N``
-    model-updates (one SGD update of one model) have been done in the block or ``S`` seconds
-    have passed, save their state there and raise :class:`ChunkPaused`. A run resumed from
-    that state gives the same result as one that never stopped (the resume tests), so a long
-    run can be cut into chunks anywhere. ``spent_updates`` tells how much was done."""
-
-    def __init__(self, model_updates: int | None = None, seconds: float | None = None):
-        self.budget = _Budget(model_updates, seconds)
-
-    def __enter__(self) -> _Budget:
-        global _BUDGET
-        if _BUDGET is not None:
-            raise RuntimeError("work budgets do not nest")
-        _BUDGET = self.budget
-        return self.budget
-
-    def __exit__(self, *exc) -> None:
-        global _BUDGET
-        _BUDGET = None
-
-
-def spend(model_updates: int) -> None:
-    """Count ``model_updates`` against the current work budget (if any)."""
-    if _BUDGET is not None:
-        _BUDGET.spent_updates += int(model_updates)
-
-
-def budget_spent() -> bool:
-    """True inside a :class:`work_budget` block whose budget is spent."""
-    return _BUDGET is not None and _BUDGET.spent()
-
-
-class detached:
-    """``with detached():`` the block's training loops ignore the current work budget and the
-    fault injection of ``GLOROT_KILL_AFTER_CHECKPOINTS``, which are then restored: a
-    behavioural probe (:mod:`glorot.behaviour`) run at the start of a chunk must neither
-    spend the chunk's budget nor count as one of its checkpoints."""
-
-    def __enter__(self) -> None:
-        global _BUDGET, _DETACHED
-        self._before = (_BUDGET, _DETACHED)
-        _BUDGET, _DETACHED = None, True
-
-    def __exit__(self, *exc) -> None:
-        global _BUDGET, _DETACHED
-        _BUDGET, _DETACHED = self._before
+    """Raised by a training loop once the work budget it was given
+    (:class:`glorot.run_settings.WorkBudget`, in its ``settings``) is spent and the run's state
+    is saved in its checkpoint: the next chunk resumes from there."""

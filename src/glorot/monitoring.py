@@ -23,6 +23,7 @@ from . import data, nets, shapeset
 from .budget import Stage
 from .configs import Config, check_at_most, knob
 from .probes import DynamicsProbe
+from .run_settings import DEFAULT, RunSettings
 from .train import cpu_threads, segments, train_lockstep
 
 MAX_UPDATES = 100_000_000
@@ -152,13 +153,15 @@ def build_runs(cfg: MonitoredConfig, device: str, specs: Sequence[Spec]) -> tupl
     return stacks, probes_, eval_sets
 
 
-def run_dynamics(cfg: MonitoredConfig, device: str, specs: Sequence[Spec], checkpoint_dir: Path | None = None
-                 ) -> tuple[dict[str, pd.DataFrame], list[nets.MLPStack]]:
+def run_dynamics(cfg: MonitoredConfig, device: str, specs: Sequence[Spec], checkpoint_dir: Path | None = None, *,
+                 settings: RunSettings = DEFAULT) -> tuple[dict[str, pd.DataFrame], list[nets.MLPStack]]:
     """Train the stacks of ``specs`` side by side on one online Shapeset stream (as in the
     paper: every example is new) and probe them as they learn.
 
     ``cfg``: see :class:`MonitoredConfig`. With ``checkpoint_dir`` the run checkpoints there
-    about every twentieth of the run and resumes from the file it finds.
+    about every twentieth of the run and resumes from the file it finds. ``settings``
+    (:class:`glorot.run_settings.RunSettings`: execution, a chunk's work budget) go to
+    :func:`glorot.train.train_lockstep`.
     Returns tidy frames ``stats``, ``curves``, ``diverged``, ``final_weights`` and, when
     recorded, ``hist`` and ``output`` (a ``depth`` column tells the stacks apart; every row
     carries ``update``, ``examples`` and ``epoch`` of 20k updates), and the trained stacks.
@@ -168,7 +171,8 @@ def run_dynamics(cfg: MonitoredConfig, device: str, specs: Sequence[Spec], check
         stream = shapeset.ShapesetStream(seed=cfg.train_seed, device=device)
         cuts = segments(cfg.updates, cfg.probe_every, cfg.early_updates, cfg.early_probe_every)
         ckpt = checkpoint_dir / "lockstep.pt" if checkpoint_dir is not None else None
-        results = train_lockstep(stacks, stream, cuts, probes_, eval_every=cfg.eval_every, eval_sets=eval_sets, checkpoint=ckpt)
+        results = train_lockstep(stacks, stream, cuts, probes_, eval_every=cfg.eval_every, eval_sets=eval_sets, checkpoint=ckpt,
+                                 settings=settings)
     parts: dict[str, list[pd.DataFrame]] = {}
     for spec, stack, res in zip(specs, stacks, results):
         p = res["probes"]

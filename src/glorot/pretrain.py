@@ -40,6 +40,7 @@ import torch
 
 from . import checkpoints
 from .nets import ACTIVATIONS, Activation, MLPStack
+from .run_settings import DEFAULT, RunSettings
 from .validation import check_choice, check_positive_float, check_positive_int
 
 
@@ -164,7 +165,8 @@ def _row(stack: MLPStack, k: int, layer: int, update: int, cost: float, diverged
 @torch.no_grad()
 def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.25, lr: float = 0.01,
              batch_size: int = 10, record_every: int | None = None, noise_seed: int = 0,
-             checkpoint: str | Path | None = None, checkpoint_every: int | None = None) -> pd.DataFrame:
+             checkpoint: str | Path | None = None, checkpoint_every: int | None = None,
+             settings: RunSettings = DEFAULT) -> pd.DataFrame:
     """Pre-train every hidden layer of every model of ``stack`` in place, greedily, bottom up.
 
     Each layer gets ``updates_per_layer`` SGD updates of minibatches of ``batch_size``
@@ -179,6 +181,11 @@ def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.2
     written there every ``checkpoint_every`` updates (counted over all layers; default: a
     twentieth of the run) and at the end; a run that finds the file resumes from it, mid-layer
     if need be, with the same result as a run that never stopped.
+
+    ``settings`` (:class:`glorot.run_settings.RunSettings`): each update counts against its
+    work budget; once that is spent, a run with a ``checkpoint`` saves after the update and
+    raises :class:`glorot.checkpoints.ChunkPaused`. (Its execution settings are the supervised
+    trainer's; pre-training runs its own per-model loop.)
     """
     updates_per_layer = check_positive_int("updates_per_layer", updates_per_layer, minimum=0)
     batch_size = check_positive_int("batch_size", batch_size)
@@ -187,8 +194,8 @@ def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.2
     if not 0.0 <= noise < 1.0:
         raise ValueError(f"noise (the fraction of masked inputs) must be in [0, 1), got {noise}")
     record_every = check_positive_int("record_every", record_every or max(1, updates_per_layer // 10))
-    settings = {"updates_per_layer": updates_per_layer, "noise": noise, "lr": lr, "batch_size": batch_size,
-                "record_every": record_every, "noise_seed": int(noise_seed)}
+    knobs = {"updates_per_layer": updates_per_layer, "noise": noise, "lr": lr, "batch_size": batch_size,
+             "record_every": record_every, "noise_seed": int(noise_seed)}  # a resumed run must have the same
     total = updates_per_layer * stack.n_hidden
     ckpt_path = Path(checkpoint) if checkpoint is not None else None
     if ckpt_path is not None:
@@ -197,7 +204,7 @@ def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.2
     rows: list[dict] = []
     first_layer, resumed = 0, None
     if ckpt_path is not None and ckpt_path.exists():
-        first_layer, resumed, rows = _resume(ckpt_path, settings, stack, stream)
+        first_layer, resumed, rows = _resume(ckpt_path, knobs, stack, stream)
     for layer in range(first_layer, stack.n_hidden):
         run = resumed if layer == first_layer and resumed is not None else _LayerRun.fresh(stack, layer, noise_seed)
         while run.done < updates_per_layer:
@@ -206,22 +213,22 @@ def pretrain(stack: MLPStack, stream, updates_per_layer: int, noise: float = 0.2
             if run.done % record_every == 0 or run.done == updates_per_layer:
                 _record(stack, layer, run, rows)
             done_total = layer * updates_per_layer + run.done
-            checkpoints.spend(stack.n_models)
-            paused = ckpt_path is not None and done_total < total and checkpoints.budget_spent()
+            settings.spend(stack.n_models)
+            paused = ckpt_path is not None and done_total < total and settings.budget_spent()
             if ckpt_path is not None and (done_total % checkpoint_every == 0 or done_total == total or paused):
-                state = {"settings": settings, "layer": layer, "layer_run": run.state_dict(), "stack": stack.state_dict(),
+                state = {"settings": knobs, "layer": layer, "layer_run": run.state_dict(), "stack": stack.state_dict(),
                          "stream": stream.state_dict(), "rows": rows}
-                checkpoints.save(state, ckpt_path, "pretrain")
+                checkpoints.save(state, ckpt_path, "pretrain", fault_injection=settings.fault_injection)
             if paused:
                 raise checkpoints.ChunkPaused(f"work budget spent in pre-training (update {done_total:,} of {total:,}); "
                                               f"state saved in {ckpt_path}")
     return pd.DataFrame(rows, columns=_ROW_COLUMNS)
 
 
-def _resume(path: Path, settings: dict, stack: MLPStack, stream) -> tuple[int, _LayerRun, list[dict]]:
+def _resume(path: Path, knobs: dict, stack: MLPStack, stream) -> tuple[int, _LayerRun, list[dict]]:
     """Restore a :func:`pretrain` checkpoint into ``stack`` and ``stream``: the layer it was
     in, that layer's state, and the rows recorded so far."""
-    state = checkpoints.load_matching(path, "pretrain", "settings", settings, "a pre-training run")
+    state = checkpoints.load_matching(path, "pretrain", "settings", knobs, "a pre-training run")
     stack.load_state_dict(state["stack"])
     stream.load_state_dict(state["stream"])
     return int(state["layer"]), _LayerRun.from_state(state["layer_run"], stack), list(state["rows"])

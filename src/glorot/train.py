@@ -24,6 +24,7 @@ import torch
 
 from . import checkpoints, nets
 from .nets import MLPStack
+from .run_settings import DEFAULT, RunSettings
 from .validation import check_positive_int
 
 UPDATES_PER_EPOCH = 20_000
@@ -98,63 +99,12 @@ def cpu_threads(n: int | None):
         torch.set_num_threads(before)
 
 
-ENGINES = ("step", "graph")
-"""How :func:`train` performs its updates: ``"step"``, one :meth:`~glorot.nets.MLPStack.sgd_step`
-call per update (the CPU default); ``"graph"``, blocks of :data:`GRAPH_STEPS` updates as one
-:class:`glorot.cuda_step.GraphedSteps` (the CUDA default: a CUDA graph replayed on static
-buffers; on a CPU the same block code runs eagerly)."""
-
 GRAPH_STEPS = 100
-"""Updates per graph block, and so how often the ``"graph"`` engine checks for divergence:
-the costs of a block are read once, after its last update (one host synchronisation per 100
-updates); a model found diverged is reported at its first bad update and stopped there, its
-weights having taken up to 99 more (non-finite) updates."""
-
-
-@dataclass(frozen=True)
-class Execution:
-    """How training runs, apart from what it computes: the engine (:data:`ENGINES`; None: by
-    device), the backward-and-update kernels (``"torch"`` or ``"triton"``) and TF32 products
-    (CUDA only; off by default, the paper's numbers are float32)."""
-
-    engine: str | None = None
-    kernels: str = "torch"
-    tf32: bool = False
-
-    def describe(self) -> str:
-        parts = []
-        if self.kernels != "torch":
-            parts.append(f"{self.kernels} kernels")
-        if self.tf32:
-            parts.append("TF32 products")
-        if self.engine is not None:
-            parts.append(f"{self.engine} engine")
-        return ", ".join(parts)
-
-
-_EXECUTION = Execution()
-
-
-@contextlib.contextmanager
-def execution(engine: str | None = None, kernels: str = "torch", tf32: bool = False):
-    """Run the block's :func:`train` calls with these execution settings (see :class:`Execution`)."""
-    global _EXECUTION
-    if engine is not None and engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)} (or None: by device), got {engine!r}")
-    if kernels not in ("torch", "triton"):
-        raise ValueError(f"kernels must be 'torch' or 'triton', got {kernels!r}")
-    if not isinstance(tf32, bool):
-        raise ValueError(f"tf32 must be True or False, got {tf32!r}")
-    before, _EXECUTION = _EXECUTION, Execution(engine, kernels, tf32)
-    try:
-        yield _EXECUTION
-    finally:
-        _EXECUTION = before
-
-
-def current_execution() -> Execution:
-    """The execution settings :func:`train` uses now."""
-    return _EXECUTION
+"""Updates per graph block (the ``"graph"`` engine of :data:`glorot.run_settings.ENGINES`), and
+so how often that engine checks for divergence: the costs of a block are read once, after its
+last update (one host synchronisation per 100 updates); a model found diverged is reported at
+its first bad update and stopped there, its weights having taken up to 99 more (non-finite)
+updates."""
 
 
 @torch.no_grad()
@@ -224,6 +174,7 @@ def train(
     stop_after: int | None = None,
     max_cost: float = 1e4,
     progress: bool = False,
+    settings: RunSettings = DEFAULT,
 ) -> TrainResult:
     """Train every model of ``stack`` with SGD for ``updates`` minibatch updates.
 
@@ -254,6 +205,12 @@ def train(
     stop_after:
         Stop after this many updates as if the process had been killed: nothing is saved at
         the stop, so a resumed run restarts from the last periodic checkpoint (for tests).
+    settings:
+        How the run is carried out (:class:`glorot.run_settings.RunSettings`): its engine,
+        kernels and TF32 products; the work budget of its chunk, once spent (with a
+        ``checkpoint``) the run saves at the next update it can and raises
+        :class:`glorot.checkpoints.ChunkPaused`; whether its saves count for the fault
+        injection. Default: the device's engine, no budget.
     """
     updates = check_positive_int("updates", updates, minimum=0)
     batch_size = check_positive_int("batch_size", batch_size)
@@ -308,6 +265,7 @@ def train(
             },
             ckpt_path,
             "train",
+            fault_injection=settings.fault_injection,
         )
 
     def due(every: int | None, u: int) -> bool:
@@ -322,13 +280,14 @@ def train(
 
         bar = tqdm(total=updates, initial=start, unit="upd")
     end = updates if stop_after is None else min(updates, stop_after)
-    engine = _EXECUTION.engine or ("graph" if stack.device.type == "cuda" else "step")
+    how = settings.execution
+    engine = how.engine or ("graph" if stack.device.type == "cuda" else "step")
     block = None
     if engine == "graph":
         from .cuda_step import graphed_steps
 
-        block = graphed_steps(stack, batch_size, GRAPH_STEPS, kernels=_EXECUTION.kernels, tf32=_EXECUTION.tf32)
-    elif _EXECUTION.kernels != "torch" or _EXECUTION.tf32:
+        block = graphed_steps(stack, batch_size, GRAPH_STEPS, kernels=how.kernels, tf32=how.tf32)
+    elif how.kernels != "torch" or how.tf32:
         raise ValueError("triton kernels and TF32 need the graph engine (engine='graph', the default on CUDA)")
 
     def stop_diverged(cost_rows: list[list[float]], first_update: int) -> None:
@@ -370,16 +329,16 @@ def train(
                 stop_diverged([cost.tolist()], u + 1)
                 n = 1
             u += n
-            checkpoints.spend(n * stack.n_models)
+            settings.spend(n * stack.n_models)
             if bar is not None:
                 bar.update(n)
-            if ckpt_path is not None and checkpoints.budget_spent() and u < stop:
+            if ckpt_path is not None and settings.budget_spent() and u < stop:
                 break
         do_eval = u == updates or due(eval_every, u)
         do_probe = u == updates or due(probe_every, u)
         if do_eval or do_probe:
             record(u, do_eval, do_probe)
-        paused = ckpt_path is not None and u < updates and checkpoints.budget_spent()
+        paused = ckpt_path is not None and u < updates and settings.budget_spent()
         if ckpt_path is not None and (u % checkpoint_every == 0 or u == updates or paused):
             save(u, t0)
         if paused:
@@ -509,7 +468,7 @@ def segments(updates: int, probe_every: int, early_updates: int = 0, early_probe
 
 def train_lockstep(stacks: Sequence[nets.MLPStack], stream, cuts: Sequence[int], probes_=None, eval_every: int | None = None,
                    eval_sets=None, batch_size: int = 10, block: int = 1000, checkpoint: str | Path | None = None,
-                   checkpoint_every: int | None = None) -> list[dict[str, pd.DataFrame]]:
+                   checkpoint_every: int | None = None, settings: RunSettings = DEFAULT) -> list[dict[str, pd.DataFrame]]:
     """Train several stacks (e.g. of different depths) on one online stream, side by side:
     the run is cut into ``cuts`` (segment lengths, e.g. from :func:`segments`); each segment
     trains every stack in turn with :func:`glorot.train.train`, which probes at the segment's
@@ -526,6 +485,11 @@ def train_lockstep(stacks: Sequence[nets.MLPStack], stream, cuts: Sequence[int],
     ``checkpoint_every`` updates (default: a twentieth of the run) and at the end; a run that
     finds the file resumes after the last segment saved, with the same result as a run that
     never stopped.
+
+    ``settings`` (:class:`glorot.run_settings.RunSettings`) go to every segment's
+    :func:`train` (its execution; its updates count against the budget); once the budget is
+    spent, the run saves at the end of the segment and raises
+    :class:`glorot.checkpoints.ChunkPaused`.
     """
     cuts = [int(n) for n in cuts]
     total = sum(cuts)
@@ -550,7 +514,7 @@ def train_lockstep(stacks: Sequence[nets.MLPStack], stream, cuts: Sequence[int],
         due = end == total or (eval_every is not None and end // eval_every > offset // eval_every)
         for stack, reader, probe, rec in zip(stacks, readers, probes_, out):
             res = train(stack, reader, n, batch_size=batch_size, probe=probe, probe_every=n,
-                        eval_sets=eval_sets if (due or j == 0) else None)
+                        eval_sets=eval_sets if (due or j == 0) else None, settings=settings)
             c, p = res.curves, res.probes
             if not c.empty:
                 c = c[((c["update"] == 0) & (j == 0)) | ((c["update"] == n) & due)]
@@ -560,9 +524,10 @@ def train_lockstep(stacks: Sequence[nets.MLPStack], stream, cuts: Sequence[int],
             rec["probes"].append(_shift(p, offset, batch_size))
             if not res.diverged.empty:
                 rec["diverged"].append(res.diverged.assign(update=res.diverged["update"] + offset))
-        paused = ckpt_path is not None and end < total and checkpoints.budget_spent()
+        paused = ckpt_path is not None and end < total and settings.budget_spent()
         if ckpt_path is not None and (end == total or end // checkpoint_every > offset // checkpoint_every or paused):
-            checkpoints.save(_lockstep_state(j + 1, run, stacks, shared, out), ckpt_path, "train_lockstep")
+            checkpoints.save(_lockstep_state(j + 1, run, stacks, shared, out), ckpt_path, "train_lockstep",
+                             fault_injection=settings.fault_injection)
         offset = end
         if paused:
             raise checkpoints.ChunkPaused(f"work budget spent after segment {j + 1} of {len(cuts)} (update {end:,} of "

@@ -34,6 +34,7 @@ from .. import nets
 from ..configs import Config, knob
 from ..monitoring import (MonitoredConfig, Spec, activation_knob, depth_knob, init_knob, learning_rates_knob, run_dynamics, stages,
                           updates_knob)
+from ..run_settings import DEFAULT, RunSettings
 from ..validation import check_choice
 from .registry import Experiment, register
 
@@ -135,7 +136,8 @@ def plateau_shares(surf: pd.DataFrame, thresholds=(1e-3, 1e-2, 1e-1), limit: flo
     return pd.DataFrame(rows)
 
 
-def cost_surface(cfg: "CostSurfaceConfig", device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+def cost_surface(cfg: "CostSurfaceConfig", device: str, checkpoint_dir=None, *,
+                 settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """The surfaces of the network drawn with ``seed`` (the figure), and the plateau shares of
     ``n_draws`` random networks, inputs and targets (seeds ``seed .. seed + n_draws - 1``), so
     that the numbers do not rest on one draw."""
@@ -188,11 +190,12 @@ def _comparison_specs(cfg: CostComparisonConfig) -> list[Spec]:
                  quantities=("activation", "backprop_grad"), output_grad=True)]
 
 
-def cost_comparison(cfg: CostComparisonConfig, device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+def cost_comparison(cfg: CostComparisonConfig, device: str, checkpoint_dir=None, *,
+                    settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """One-hidden-layer networks on Shapeset, every (cost, learning rate) pair side by side in
     one stack (same minibatches), test and validation error over training; per-layer
     back-propagated gradient statistics on the 300 fixed test examples."""
-    return run_dynamics(cfg, device, _comparison_specs(cfg), checkpoint_dir)[0]
+    return run_dynamics(cfg, device, _comparison_specs(cfg), checkpoint_dir, settings=settings)[0]
 
 
 register(

@@ -49,6 +49,7 @@ from ..configs import Config, ConfigError, check_at_most, knob
 from ..monitoring import (MAX_UPDATES, activation_knob, init_knob, learning_rates_knob, seed_knob, threads_knob, updates_knob,
                           width_knob)
 from ..paper import CONFIGURATIONS, PAPER_SVM, PAPER_TABLE1, PAPER_TABLE1_BOLD, TABLE1_ROWS, Configuration
+from ..run_settings import DEFAULT, RunSettings
 from .registry import Experiment, register
 from .search_rates import LONG_RATES
 
@@ -183,10 +184,11 @@ def _load(cfg: dict, device: str):
 # --------------------------------------------------------------------------- the curves runner
 
 
-def _pretrained_weights(cfg, sizes, activation, seed, pre_stream, device, ckpt_dir: Path):
+def _pretrained_weights(cfg, sizes, activation, seed, pre_stream, device, ckpt_dir: Path, settings: RunSettings):
     """Greedy DAE pre-training of one network (seed ``seed``): its weights and the cost log.
-    Pre-training checkpoints as it goes (it resumes mid-layer); the finished weights are kept
-    in ``ckpt_dir`` until the whole run is complete."""
+    Pre-training checkpoints as it goes (it resumes mid-layer; a chunk's budget in ``settings``
+    may pause it there); the finished weights are kept in ``ckpt_dir`` until the whole run is
+    complete."""
     name = f"pretrained-{activation}-seed{seed}-depth{len(sizes) - 2}"
     done = ckpt_dir / f"{name}.pt"
     if done.exists():
@@ -195,15 +197,17 @@ def _pretrained_weights(cfg, sizes, activation, seed, pre_stream, device, ckpt_d
                 checkpoints.frame_from_state(saved["log"]))
     net = nets.MLPStack(sizes, activations=activation, inits="standard", seeds=[seed], device=device)
     log = pretrain.pretrain(net, pre_stream(seed), cfg["pretrain_updates_per_layer"], noise=cfg["pretrain_noise"],
-                            lr=cfg["pretrain_learning_rate"], noise_seed=seed, checkpoint=ckpt_dir / f"{name}-partial.pt")
+                            lr=cfg["pretrain_learning_rate"], noise_seed=seed, checkpoint=ckpt_dir / f"{name}-partial.pt",
+                            settings=settings)
     weights, biases = [w[0].clone() for w in net.weights], [b[0].clone() for b in net.biases]
     checkpoints.save({"weights": [w.cpu() for w in weights], "biases": [b.cpu() for b in biases],
-                      "log": checkpoints.frame_state(log)}, done, "pretrained")
+                      "log": checkpoints.frame_state(log)}, done, "pretrained", fault_injection=settings.fault_injection)
     return weights, biases, log
 
 
-def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir, tag: str = ""):
-    """Train one stack: the (configuration, lr) pairs ``items`` of one depth, seed ``seed``.
+def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir, settings: RunSettings, tag: str = ""):
+    """Train one stack: the (configuration, lr) pairs ``items`` of one depth, seed ``seed``,
+    with the run's ``settings`` (:class:`glorot.run_settings.RunSettings`).
 
     Once trained, the group's tables are kept in ``ckpt_dir`` and its model checkpoint is
     removed (a search stack of 35 width-100 models weighs 20 MB; its tables a few kB), so a
@@ -214,15 +218,16 @@ def _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir, tag: str = "
         pre = saved["pre_log"]
         return (checkpoints.frame_from_state(saved["curves"]), checkpoints.frame_from_state(saved["finals"]),
                 None if pre is None else checkpoints.frame_from_state(pre))
-    out = _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, tag)
+    out = _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, settings, tag)
     curves, finals, pre_log = out
     checkpoints.save({"curves": checkpoints.frame_state(curves), "finals": checkpoints.frame_state(finals),
-                      "pre_log": None if pre_log is None else checkpoints.frame_state(pre_log)}, done, "curves-group")
+                      "pre_log": None if pre_log is None else checkpoints.frame_state(pre_log)}, done, "curves-group",
+                     fault_injection=settings.fault_injection)
     (ckpt_dir / f"seed{seed}-depth{depth}{tag}.pt").unlink(missing_ok=True)
     return out
 
 
-def _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, tag: str):
+def _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, settings: RunSettings, tag: str):
     n_in, n_classes, (xv, yv), (xt, yt), stream, pre_stream = loaded
     sizes = [n_in] + [cfg["width"]] * depth + [n_classes]
     stack = nets.MLPStack(sizes, activations=[_activation(c, cfg) for c, _ in items], inits=[c.init for c, _ in items],
@@ -230,7 +235,7 @@ def _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, tag: str
     pre_log = None
     pre_acts = {_activation(c, cfg) for c, _ in items if c.pretrained}
     for act in sorted(pre_acts):
-        weights, biases, pre_log = _pretrained_weights(cfg, sizes, act, seed, pre_stream, device, ckpt_dir)
+        weights, biases, pre_log = _pretrained_weights(cfg, sizes, act, seed, pre_stream, device, ckpt_dir, settings)
         for k, (c, _) in enumerate(items):
             if c.pretrained and _activation(c, cfg) == act:
                 for W, w in zip(stack.weights, weights):
@@ -239,7 +244,7 @@ def _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, tag: str
                     B[k].copy_(b)
     ckpt = ckpt_dir / f"seed{seed}-depth{depth}{tag}.pt"
     result = train.train(stack, stream(seed), cfg["updates"], eval_every=cfg["eval_every"], eval_sets={"test": (xt, yt)},
-                         checkpoint=ckpt, checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50))
+                         checkpoint=ckpt, checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50), settings=settings)
     valid = train.error_rate(stack, xv, yv)
     valid[~stack.active] = float("nan")
     # the grid's learning rates as given (the stack holds them in its dtype: 0.03 -> 0.029999999)
@@ -258,9 +263,10 @@ def _train_group_now(cfg, device, items, seed, depth, loaded, ckpt_dir, tag: str
     return curves, pd.DataFrame(finals), pre_log
 
 
-def curves(cfg: CurvesConfig, device: str, ckpt_dir: Path) -> dict[str, pd.DataFrame]:
+def curves(cfg: CurvesConfig, device: str, ckpt_dir: Path, *, settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """Figs. 11/12 and a column of Table 1: learning-rate search on the first seed, the
-    chosen rate on the others; test-error curves of every model."""
+    chosen rate on the others; test-error curves of every model. ``settings`` go to every
+    group's pre-training and training."""
     confs = [CONFIGURATIONS[k] for k in cfg["configurations"]]
     loaded = _load(cfg, device)
     seeds = [cfg["seed"] + i for i in range(cfg["n_seeds"])]
@@ -271,7 +277,7 @@ def curves(cfg: CurvesConfig, device: str, ckpt_dir: Path) -> dict[str, pd.DataF
     def train_plan(plan, seed, tag=""):
         for depth in dict.fromkeys(c.depth for c, _ in plan):
             items = [(c, lr) for c, lr in plan if c.depth == depth]
-            cur, fin, pre_log = _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir, tag)
+            cur, fin, pre_log = _train_group(cfg, device, items, seed, depth, loaded, ckpt_dir, settings, tag)
             curves.append(cur.assign(seed=seed))
             finals.append(fin)
             if pre_log is not None:
@@ -408,7 +414,7 @@ class RBFSVM:
         return torch.from_numpy(out).long()
 
 
-def svm_baseline(cfg: "SVMConfig", device: str, ckpt_dir: Path) -> dict[str, pd.DataFrame]:
+def svm_baseline(cfg: "SVMConfig", device: str, ckpt_dir: Path, *, settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """§5: an RBF SVM and the depth-5 network trained on the same finite Shapeset sample.
 
     SVM: scikit-learn's ``SVC`` with the RBF kernel (:class:`RBFSVM`) over the grid ``svm_C`` x ``svm_gamma_factors``
@@ -439,7 +445,8 @@ def svm_baseline(cfg: "SVMConfig", device: str, ckpt_dir: Path) -> dict[str, pd.
                           device=device)
     result = train.train(stack, train.ArrayStream(x.to(device), y.to(device), seed=cfg["seed"]), cfg["updates"],
                          eval_every=cfg["eval_every"], eval_sets={"test": (xt.to(device), yt.to(device))},
-                         checkpoint=ckpt_dir / "net.pt", checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50))
+                         checkpoint=ckpt_dir / "net.pt", checkpoint_every=max(cfg["eval_every"], cfg["updates"] // 50),
+                         settings=settings)
     valid = train.error_rate(stack, xv.to(device), yv.to(device))
     valid[~stack.active] = float("nan")
     curves = result.curves.assign(lr=[lrs[k] for k in result.curves["model"]])

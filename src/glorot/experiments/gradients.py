@@ -19,6 +19,7 @@ from .. import nets
 from ..configs import check_same_length, knob
 from ..monitoring import (MonitoredConfig, Spec, depth_knob, first_crossing, init_knob, learning_rates_knob, run_dynamics, stages,
                           updates_knob)
+from ..run_settings import DEFAULT, RunSettings
 from ..train import UPDATES_PER_EPOCH
 from .registry import Experiment, register
 from .search_rates import LONG_RATES
@@ -47,9 +48,10 @@ def _specs(cfg: GradientDynamicsConfig) -> list[Spec]:
                  quantities=("activation", "backprop_grad", "weight_grad"))]
 
 
-def gradient_dynamics(cfg: GradientDynamicsConfig, device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+def gradient_dynamics(cfg: GradientDynamicsConfig, device: str, checkpoint_dir=None, *,
+                      settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """Figs. 9, 10 and §4.3: one network per initialization, activations and both gradients."""
-    return run_dynamics(cfg, device, _specs(cfg), checkpoint_dir)[0]
+    return run_dynamics(cfg, device, _specs(cfg), checkpoint_dir, settings=settings)[0]
 
 
 # --------------------------------------------------------------------------- analysis

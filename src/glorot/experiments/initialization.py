@@ -18,6 +18,7 @@ import torch
 from .. import data, nets, probes
 from ..configs import Config, ConfigError, knob
 from ..monitoring import activation_knob, init_knob
+from ..run_settings import DEFAULT, RunSettings
 from .registry import Experiment, register
 
 
@@ -49,7 +50,8 @@ class InitStatisticsConfig(Config):
                               f"got {self.weight_grad_batches} x {self.weight_grad_batch_size}")
 
 
-def init_statistics(cfg: InitStatisticsConfig, device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+def init_statistics(cfg: InitStatisticsConfig, device: str, checkpoint_dir=None, *,
+                    settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """Figs. 6-8 and eq. (17): one network per initialization, at initialization (no
     training), probed on ``n_examples`` fixed test examples."""
     n_in, n_out = data.input_dim(cfg.dataset)
@@ -82,7 +84,8 @@ class VariancePropagationConfig(Config):
     seed: int = knob(0, "int", lo=0, hi=2**31 - 1, doc="weights, inputs and targets")
 
 
-def variance_propagation(cfg: VariancePropagationConfig, device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+def variance_propagation(cfg: VariancePropagationConfig, device: str, checkpoint_dir=None, *,
+                         settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """Eqs. (5)-(6) checked numerically in the linear regime (f(s) = s): per layer, the
     measured Var[z^i] and Var[dC/ds^i] beside the products of n Var[W] the equations
     predict, using each layer's realised weight variance and also the nominal one (eq. 15:

@@ -32,7 +32,8 @@ import torch
 
 from .. import archive, behaviour, budget, checkpoints
 from ..configs import Config, ConfigError, Knob, build, check_value, knob
-from ..train import Execution, cpu_threads, execution
+from ..run_settings import Execution, RunSettings, WorkBudget
+from ..train import cpu_threads
 from ..validation import check_choice, check_device
 
 PROFILES = ("smoke", "quick", "wide", "search", "long", "paper")
@@ -59,7 +60,10 @@ class Experiment:
     (whose defaults are the paper profile), the overrides of the other profiles, and how to
     run it.
 
-    ``runner(cfg, device, checkpoint_dir)`` returns the result's tables. ``stages(cfg)``
+    ``runner(cfg, device, checkpoint_dir, *, settings=DEFAULT)`` returns the result's tables;
+    ``settings`` (a :class:`glorot.run_settings.RunSettings`: execution, a chunk's work budget,
+    whether its saves count for the fault injection) are passed on to every training loop it
+    calls (a runner that trains nothing takes them and has no use for them). ``stages(cfg)``
     describes a training experiment's work for :func:`glorot.budget.estimate` (None: nothing
     is trained, no estimate). ``data_files(cfg)`` lists the data files the run reads (their
     sha256 go into the provenance). ``cpu_threads``: torch threads on a CPU (None: torch's
@@ -70,7 +74,7 @@ class Experiment:
     paper: str
     config_class: type[Config]
     profiles: dict[str, dict]
-    runner: Callable[[Config, str, Path], dict[str, pd.DataFrame]]
+    runner: Callable[..., dict[str, pd.DataFrame]]
     module: str
     note: dict[str, str] = field(default_factory=dict)
     stages: Callable[[Config], list[budget.Stage]] | None = None
@@ -326,7 +330,7 @@ def run(name: str | Config, profile: str = "quick", device: str = "cpu", use_arc
     ``allow_long`` (the message gives the command for a GPU). The run checkpoints under
     :data:`CHECKPOINT_ROOT` and resumes from there after an interruption; with ``save`` it is
     stored in the archive. ``kernels`` (``"torch"`` or ``"triton"``) and ``tf32`` choose how a
-    CUDA run computes (:func:`glorot.train.execution`); a TF32 run is never archived, since
+    CUDA run computes (:class:`glorot.run_settings.Execution`); a TF32 run is never archived, since
     its numbers are not the paper's float32 ones.
     """
     exp, cfg = resolve(name, profile, overrides)
@@ -351,21 +355,22 @@ def run(name: str | Config, profile: str = "quick", device: str = "cpu", use_arc
                 f"{name} at profile {profile!r} would take about {budget.format_seconds(est.seconds)} on {device}, over the "
                 f"{budget.LIMIT_S // 60}-minute limit of an unasked run. Run it on a GPU: `{cli_command(name, profile, cfg)}`; "
                 f"or allow it here with allow_long=True (CLI --allow-long, papermill -p allow_long True).")
-    return _execute(exp, profile, cfg, device, est, save, Execution(None, kernels, tf32))
+    return _execute(exp, profile, cfg, device, est, save, RunSettings(Execution(None, kernels, tf32)))
 
 
-def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save: bool, how: Execution,
+def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save: bool, settings: RunSettings,
              chunk: dict | None = None) -> Result:
-    """Run the runner (resuming from its checkpoints), make the provenance, archive, clean up.
-    ``chunk``: this call is one chunk of a chunked run (:func:`run_chunk`); the chunks before
-    it are in the checkpoint folder's ledger, and the provenance lists them all."""
+    """Run the runner with ``settings`` (resuming from its checkpoints), make the provenance,
+    archive, clean up. ``chunk``: this call is one chunk of a chunked run (:func:`run_chunk`,
+    whose work budget is in ``settings``); the chunks before it are in the checkpoint folder's
+    ledger, and the provenance lists them all."""
     ckpt = checkpoint_dir(exp.name, profile, cfg)
     data_files = exp.data_files(cfg) if exp.data_files else []
     start = _start(exp, ckpt)
-    with cpu_threads(_threads(exp, cfg, device)), execution(how.engine, how.kernels, how.tf32):
+    with cpu_threads(_threads(exp, cfg, device)):
         # the provenance is made inside, so that its device names the threads used
         t0 = time.perf_counter()
-        frames = exp.runner(cfg, device, ckpt)
+        frames = exp.runner(cfg, device, ckpt, settings=settings)
         wall = time.perf_counter() - t0
         chunks = None
         if chunk is not None:
@@ -377,8 +382,8 @@ def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save:
         prov |= {"experiment": exp.name, "profile": profile}
         if start.attempts > 1 and chunk is None:
             prov["attempts"] = start.attempts
-    if how.describe():
-        prov["execution"] = how.describe()
+    if settings.execution.describe():
+        prov["execution"] = settings.execution.describe()
     if chunks is not None:
         prov["chunks"] = chunks
     if est is not None:
@@ -486,12 +491,13 @@ def run_chunk(name: str, profile: str, chunk: int, device: str = "cpu", *, model
               **overrides) -> Result | None:
     """Run chunk number ``chunk`` (1, 2, ...) of experiment ``name`` at ``profile``: resume the
     run from its checkpoints, train until ``model_updates`` model-updates are done or
-    ``seconds`` have passed (:class:`glorot.checkpoints.work_budget`), save the state and
-    return None; or, if the run completes within the chunk, archive it (``save``) and return
-    its :class:`Result`, whose provenance lists every chunk (worker, device, wall time). A run
-    resumed from a checkpoint equals one that never stopped, so the merged archive entry is
-    the uninterrupted run's. Chunk ``n`` needs chunks ``1..n-1`` done (the ledger in the
-    run's checkpoint folder; share that folder, ``GLOROT_CHECKPOINTS``, between machines)."""
+    ``seconds`` have passed (a :class:`glorot.run_settings.WorkBudget`, carried by the run's
+    settings to its training loops), save the state and return None; or, if the run completes
+    within the chunk, archive it (``save``) and return its :class:`Result`, whose provenance
+    lists every chunk (worker, device, wall time). A run resumed from a checkpoint equals one
+    that never stopped, so the merged archive entry is the uninterrupted run's. Chunk ``n``
+    needs chunks ``1..n-1`` done (the ledger in the run's checkpoint folder; share that
+    folder, ``GLOROT_CHECKPOINTS``, between machines)."""
     exp = experiment(name)
     cfg = config(name, profile, **overrides)
     device = check_device(device)
@@ -520,15 +526,16 @@ def run_chunk(name: str, profile: str, chunk: int, device: str = "cpu", *, model
              "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     est = estimate(name, cfg, device) if not done else None
     t0 = time.perf_counter()
-    with checkpoints.work_budget(model_updates, seconds) as spent:
-        try:
-            result = _execute(exp, profile, cfg, device, est, save, Execution(None, kernels, tf32), chunk=entry)
-        except checkpoints.ChunkPaused as paused:
-            entry |= {"wall_time_s": round(time.perf_counter() - t0, 1), "model_updates": spent.spent_updates,
-                      "status": "paused"}
-            _write_ledger(ckpt, done + [entry])
-            print(f"{name} chunk {chunk}: {paused}")
-            return None
+    spent = WorkBudget(model_updates, seconds)
+    settings = RunSettings(Execution(None, kernels, tf32), spent)
+    try:
+        result = _execute(exp, profile, cfg, device, est, save, settings, chunk=entry)
+    except checkpoints.ChunkPaused as paused:
+        entry |= {"wall_time_s": round(time.perf_counter() - t0, 1), "model_updates": spent.spent_updates,
+                  "status": "paused"}
+        _write_ledger(ckpt, done + [entry])
+        print(f"{name} chunk {chunk}: {paused}")
+        return None
     return result
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from ..configs import check_same_length, knob
 from ..monitoring import (MonitoredConfig, Spec, activation_knob, depth_knob, first_crossing, init_knob, learning_rates_knob,
                           run_dynamics, stages, updates_knob)
+from ..run_settings import DEFAULT, RunSettings
 from ..train import UPDATES_PER_EPOCH
 from .registry import Experiment, register
 from .search_rates import LONG_RATES
@@ -47,9 +48,10 @@ def _sigmoid_specs(cfg: SigmoidSaturationConfig) -> list[Spec]:
             for d, lr in zip(cfg.depths, cfg.learning_rates)]
 
 
-def sigmoid_saturation(cfg: SigmoidSaturationConfig, device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+def sigmoid_saturation(cfg: SigmoidSaturationConfig, device: str, checkpoint_dir=None, *,
+                       settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """Fig. 2: one sigmoid network per depth (standard init), on the same stream, probed."""
-    return run_dynamics(cfg, device, _sigmoid_specs(cfg), checkpoint_dir)[0]
+    return run_dynamics(cfg, device, _sigmoid_specs(cfg), checkpoint_dir, settings=settings)[0]
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,10 @@ def _saturation_specs(cfg: ActivationSaturationConfig) -> list[Spec]:
     return [Spec(depth=cfg.depth, activations=cfg.activations, inits=cfg.init, learning_rates=cfg.learning_rates)]
 
 
-def activation_saturation(cfg: ActivationSaturationConfig, device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+def activation_saturation(cfg: ActivationSaturationConfig, device: str, checkpoint_dir=None, *,
+                          settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """Figs. 3 and 4: one network per activation (same init, same seed, same minibatches)."""
-    return run_dynamics(cfg, device, _saturation_specs(cfg), checkpoint_dir)[0]
+    return run_dynamics(cfg, device, _saturation_specs(cfg), checkpoint_dir, settings=settings)[0]
 
 
 # --------------------------------------------------------------------------- analysis

@@ -14,6 +14,7 @@ import torch
 
 from .. import shapeset
 from ..configs import Config, knob
+from ..run_settings import DEFAULT, RunSettings
 from .registry import Experiment, register
 
 
@@ -26,7 +27,8 @@ class ShapesetFrequenciesConfig(Config):
     seed: int = knob(0, "int", lo=0, hi=2**31 - 1, doc="the generator's seed (chunk i uses seed + i)")
 
 
-def shapeset_frequencies(cfg: ShapesetFrequenciesConfig, device: str, checkpoint_dir=None) -> dict[str, pd.DataFrame]:
+def shapeset_frequencies(cfg: ShapesetFrequenciesConfig, device: str, checkpoint_dir=None, *,
+                         settings: RunSettings = DEFAULT) -> dict[str, pd.DataFrame]:
     """Class frequencies of ``n_images`` Shapeset-3x2 images beside the theory (§2)."""
     counts = torch.zeros(9, dtype=torch.long)
     given_up = 0
