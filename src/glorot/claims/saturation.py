@@ -279,7 +279,7 @@ def _fig2_lower(run: Result) -> Judgement:
     kind = "agrees" if above and ordered else "partly" if above or ordered else "differs"
     tail = {"agrees": ", as in the paper", "partly": " (paper: above 0.5 and higher toward the output)",
             "differs": " (paper: above 0.5 and higher toward the output)"}[kind]
-    return Judgement(kind, f"the layers below the depth-4 top layer sit at " + ", ".join(f"{m:.3f}" for m in means)
+    return Judgement(kind, "the layers below the depth-4 top layer sit at " + ", ".join(f"{m:.3f}" for m in means)
                      + f" {where}: {said}{tail}", ours, values)
 
 

@@ -288,11 +288,12 @@ def estimate(name: str, cfg: Config, device: str) -> budget.Estimate | None:
     exp = experiment(name)
     if exp.stages is None:
         return None
-    with cpu_threads(_threads(exp, cfg, device)):
-        return budget.estimate(exp.stages(cfg), device)
+    return budget.estimate(exp.stages(cfg), device, cpu_threads_of(exp, cfg, device))
 
 
-def _threads(exp: Experiment, cfg: Config, device: str) -> int | None:
+def cpu_threads_of(exp: Experiment, cfg: Config, device: str) -> int | None:
+    """The torch threads a run of ``exp`` at ``cfg`` trains with on ``device`` (None: not a
+    CPU, or the process's default)."""
     if torch.device(device).type != "cpu":
         return None
     return cfg.get("cpu_threads") or exp.cpu_threads
@@ -362,7 +363,7 @@ def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save:
     ckpt = checkpoint_dir(exp.name, profile, cfg)
     data_files = exp.data_files(cfg) if exp.data_files else []
     start = _start(exp, ckpt)
-    with cpu_threads(_threads(exp, cfg, device)), execution(how.engine, how.kernels, how.tf32):
+    with cpu_threads(cpu_threads_of(exp, cfg, device)), execution(how.engine, how.kernels, how.tf32):
         # the provenance is made inside, so that its device names the threads used
         t0 = time.perf_counter()
         frames = exp.runner(cfg, device, ckpt)
