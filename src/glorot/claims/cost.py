@@ -30,12 +30,11 @@ costs then measures the grid, not the cost, and :func:`_training` is **inconclus
 
 from __future__ import annotations
 
-import math
-
 from .. import pages, stats
 from ..experiments import Result, cost as cost_analysis, experiment
+from ..stats import p_text
 from .base import Claim, Judgement, register
-from .saturation import majority_error as _plateau_error
+from .plateau import PLATEAU_MARGIN, majority_error
 
 SECTION = "§4.1 The cost function"
 PAGE = "03_cost"
@@ -74,47 +73,13 @@ STUCK_MARGIN = 0.01
 """The probe examples "meet the quadratic cost's plateaus" when the largest share misclassified
 with an output gradient below 0.01 ("stuck") is higher with the quadratic cost than with the
 cross-entropy by more than one point."""
-PLATEAU_MARGIN = 0.01
-"""A Shapeset network whose final test error is within one point of always answering the most
-frequent class of the run's test set (:func:`majority_error`) did not learn (the margin of
-:mod:`glorot.claims.saturation` and :mod:`glorot.claims.error_curves`)."""
-
-
 # --------------------------------------------------------------------------- helpers the rules and the page share
-
-
-def p_text(p: float, alpha: float = stats.ALPHA) -> str:
-    """A p-value printed with enough digits that it reads on the right side of ``alpha``
-    (:data:`glorot.stats.ALPHA`, the paper's 0.005): two significant digits (``0.47``,
-    ``0.0051``), more where two would print ``alpha`` itself or cross it (p = 0.00499 prints
-    ``0.00499``, p = 0.00501 prints ``0.00501``: never ``0.005`` beside "(not) significant at
-    0.005" unless p is 0.005); a p far below ``alpha`` in scientific notation (``6.0e-05``);
-    ``—`` for a missing one. The same text as :func:`glorot.claims.error_curves.p_text`."""
-    if p is None or not math.isfinite(float(p)):
-        return "—"
-    p = float(p)
-    if p < min(alpha, 1e-3) / 5:
-        return f"{p:.1e}"
-    for digits in range(2, 8):
-        text = f"{p:.{digits}g}"
-        shown = float(text)
-        if (shown < alpha) == (p < alpha) and (shown != alpha or p == alpha):
-            return text
-    return repr(p)
 
 
 def pct(x: float) -> str:
     """A share in %: one decimal from 1% up (``10.5%``), two significant digits below (``0.029%``)."""
     v = 100 * float(x)
     return f"{v:.1f}%" if v >= 1 or v == 0 else f"{v:.2g}%"
-
-
-def majority_error(n_test: int) -> float:
-    """The test error of always answering the most frequent class on the run's test set (the
-    first ``n_test`` examples of the fixed Shapeset test set, :func:`glorot.claims.saturation.majority_error`):
-    the plateau a network that did not learn stays on (about 83%: a single shape is 1/6 of
-    Shapeset)."""
-    return _plateau_error(int(n_test))
 
 
 def share_of_paper(updates: int, paper_updates: int) -> str:
