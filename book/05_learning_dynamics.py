@@ -499,7 +499,9 @@ pages.glue("fig9_narrow", plots_dynamics.fig9_weight_gradients(res_narrow["stats
 # :figwidth: 100%
 #
 # Mean ± std of each layer's weight gradients ∂C/∂W during training, standard (top) and
-# normalized (bottom) initialization, at width {glue:text}`main_width:,d` (paper: Fig. 9).
+# normalized (bottom) initialization, at width {glue:text}`main_width:,d` (paper: Fig. 9). Each
+# panel has its own y range (the paper's share ±0.05): a shared one would flatten the standard
+# panel's layers into one band; the spreads are compared in numbers below.
 # {glue:md}`fig9_caption`
 # ```
 #
