@@ -294,6 +294,22 @@ def _n_parameters(sizes) -> int:
     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
+def rates_from_record(record: dict, threads: int, name: str, source: str) -> MeasuredRates | None:
+    """The stack trainer's rates at ``threads`` torch threads in one benchmark record (as
+    ``benchmarks/throughput.py`` writes it: rows ``impl == "train"`` per net and ``M``), every
+    measured net included; None if it has none at that thread count (or is of the old format)."""
+    by_size: dict = {}
+    nets_ = record.get("nets", {})
+    for row in record.get("rows", []):
+        if row.get("impl") == "train" and row.get("threads") == threads and row.get("net") in nets_ and row.get("M"):
+            p = int(nets_[row["net"]]["n_parameters"])
+            by_size.setdefault(p, {})[int(row["M"])] = float(row["model_updates_per_s"])
+    if not by_size:
+        return None
+    first = min(by_size)
+    return MeasuredRates(name, by_size[first], first, source, {p: r for p, r in by_size.items() if p != first})
+
+
 def host_rates(threads: int, results_dir: Path | None = None, cpu: str | None = None) -> MeasuredRates | None:
     """The training rates ``make bench`` measured on this host at ``threads`` torch threads
     (the newest record in ``results_dir``, default :data:`RESULTS_DIR`, whose device names
@@ -303,6 +319,7 @@ def host_rates(threads: int, results_dir: Path | None = None, cpu: str | None = 
     folder = Path(results_dir or RESULTS_DIR)
     want = cpu.split(", ")[0] if cpu else f"CPU: {host.cpu_model()} ({os.cpu_count()} cores"
     model = want.removeprefix("CPU: ").split(" (")[0]
+    name = f"{'this host' if cpu is None else 'the host'} ({model}, {threads} torch thread{'s' if threads > 1 else ''})"
     best = None
     for path in sorted(folder.glob("cpu-*.json")) if folder.is_dir() else ():
         try:
@@ -311,19 +328,7 @@ def host_rates(threads: int, results_dir: Path | None = None, cpu: str | None = 
             continue
         if not str(rec.get("device", "")).startswith(want):
             continue
-        by_size: dict = {}
-        nets_ = rec.get("nets", {})
-        for row in rec.get("rows", []):
-            if row.get("impl") == "train" and row.get("threads") == threads and row.get("net") in nets_ and row.get("M"):
-                p = int(nets_[row["net"]]["n_parameters"])
-                by_size.setdefault(p, {})[int(row["M"])] = float(row["model_updates_per_s"])
-        if by_size and (best is None or rec.get("date", "") >= best[0]):
-            best = (rec.get("date", ""), path.name, by_size, rec)
-    if best is None:
-        return None
-    date, name, by_size, rec = best
-    first = min(by_size)
-    return MeasuredRates(f"{'this host' if cpu is None else 'the host'} ({model}, {threads} torch thread{'s' if threads > 1 else ''})",
-                         by_size[first],
-                         first, f"make bench, {date}, benchmarks/results/{name}",
-                         {p: r for p, r in by_size.items() if p != first})
+        rates = rates_from_record(rec, threads, name, f"make bench, {rec.get('date', '?')}, benchmarks/results/{path.name}")
+        if rates is not None and (best is None or rec.get("date", "") >= best[0]):
+            best = (rec.get("date", ""), rates)
+    return None if best is None else best[1]
