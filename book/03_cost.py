@@ -9,8 +9,8 @@
 # %% [markdown]
 # # The effect of the cost function (§4.1)
 #
-# Before it turns to gradients, the paper makes one short point about the training
-# criterion:
+# Before it turns to gradients, the paper {cite}`glorot2010understanding` makes one short point
+# about the training criterion:
 #
 # > "We have found that the logistic regression or conditional log-likelihood cost function
 # > ($-\log P(y|x)$ coupled with softmax outputs) worked much better (for classification

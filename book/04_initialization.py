@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Gradients at initialization and the normalized initialization (§4.2)
 #
-# Section 4.2 of the paper is where Xavier initialization comes from. It studies the
+# Section 4.2 of the paper {cite}`glorot2010understanding` is where Xavier initialization comes from. It studies the
 # network *before any training*: how the variance of the activations and of the
 # back-propagated gradients changes from layer to layer, and what initialization keeps it
 # constant. This chapter follows the argument equation by equation, checks each step

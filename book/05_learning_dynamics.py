@@ -11,7 +11,7 @@
 #
 # Chapter {doc}`04_initialization` looked at the network before it learns: with the standard
 # initialization, back-propagated gradients shrink toward the input (eq. 15), while the
-# weight gradients do not (eq. 14). Section 4.3 of the paper asks what becomes of this once
+# weight gradients do not (eq. 14). Section 4.3 of the paper {cite}`glorot2010understanding` asks what becomes of this once
 # training starts:
 #
 # > "The dynamic of learning in such networks is complex and we would like to develop better
