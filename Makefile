@@ -72,25 +72,35 @@ book: execute html
 # runs every chapter in place with its default parameters, from book/ as working directory;
 # a last sync writes the notebooks as jupytext does (papermill leaves out the final newline),
 # so that `make sync` on a fresh checkout changes nothing.
-# papermill writes "tags": [] into every untagged cell; jupytext --sync would then keep that
-# empty list over tags added later to the cell in the .py, so the empty lists are removed.
-define STRIP_EMPTY_TAGS
+# What papermill writes that changes on every run while nothing else does is removed, so that
+# `make book` twice in a row leaves `git status` clean: the notebook's and each cell's start and
+# end times and durations, and each cell's "execution" timestamps. papermill also writes
+# "tags": [] into every untagged cell; jupytext --sync would then keep that empty list over
+# tags added later to the cell in the .py, so the empty lists are removed too.
+define NORMALIZE_NOTEBOOK
 import json, sys
 path = sys.argv[1]
 nb = json.load(open(path, encoding="utf-8"))
+TIMES = ("duration", "start_time", "end_time")
+for key in TIMES:
+    nb.get("metadata", {}).get("papermill", {}).pop(key, None)
 for cell in nb["cells"]:
-    if cell.get("metadata", {}).get("tags") == []:
-        del cell["metadata"]["tags"]
+    meta = cell.get("metadata", {})
+    if meta.get("tags") == []:
+        del meta["tags"]
+    meta.pop("execution", None)
+    for key in TIMES:
+        meta.get("papermill", {}).pop(key, None)
 with open(path, "w", encoding="utf-8") as f:
     json.dump(nb, f, indent=1, ensure_ascii=False)
 endef
-export STRIP_EMPTY_TAGS
+export NORMALIZE_NOTEBOOK
 
 execute: $(STAMP) sync
 	@shopt -s nullglob; for nb in $(CHAPTERS); do \
 	    echo "== papermill $$nb"; \
 	    $(PAPERMILL) "$$nb" "$$nb"; \
-	    $(BIN)/python -c "$$STRIP_EMPTY_TAGS" "$$nb"; \
+	    $(BIN)/python -c "$$NORMALIZE_NOTEBOOK" "$$nb"; \
 	done; \
 	py=($(PAIRED_PY)); if (( $${#py[@]} )); then $(BIN)/jupytext --quiet --sync "$${py[@]}"; fi
 

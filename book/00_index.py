@@ -167,7 +167,10 @@ pages.glue("index_seed_spread", (
 #
 # * Read it here: every figure was computed by the code shown on the page, and every number
 #   in the prose comes from the cell that computed it.
-# * Re-execute a chapter in Jupyter: `make book` creates the environment in `.venv`.
+# * Re-execute a chapter in Jupyter: `make book` creates the environment in `.venv`. There is
+#   no launch (Binder) button: the book is built to work offline, on a machine without
+#   internet access, so run it yourself, with two commands from a clone of the repository:
+#   `make book` (set up, execute every chapter, render the site) and `make test` (every check).
 # * Ask your own question with papermill, e.g. another activation:
 #
 #   ```bash
@@ -235,5 +238,33 @@ pages.glue("index_seed_spread", (
 # | — | what the code achieves on each device, against the memory-bandwidth bound | {doc}`09_performance` |
 # | — | running the paper's grid on a cluster (Dask: one GPU, SLURM, a running scheduler) and its GPU-hours | {doc}`10_cluster` |
 #
-# ```{bibliography}
+# ## How to cite
+#
+# Please cite the paper, and this book if you use its code or its results (a `CITATION.cff`
+# at the repository's root says the same; the book is under the MIT licence, `LICENSE`):
+#
+# ```bibtex
+# @inproceedings{glorot2010understanding,
+#   title     = {Understanding the difficulty of training deep feedforward neural networks},
+#   author    = {Glorot, Xavier and Bengio, Yoshua},
+#   booktitle = {Proceedings of the Thirteenth International Conference on Artificial
+#                Intelligence and Statistics (AISTATS)},
+#   series    = {Proceedings of Machine Learning Research},
+#   volume    = {9},
+#   pages     = {249--256},
+#   year      = {2010},
+#   publisher = {PMLR},
+#   url       = {https://proceedings.mlr.press/v9/glorot10a.html}
+# }
+#
+# @software{glorot_reproduction_book,
+#   title   = {Glorot \& Bengio (2010), reproduced: a literate, executable reproduction of
+#              ``Understanding the difficulty of training deep feedforward neural networks''},
+#   author  = {{The glorot reproduction book contributors}},
+#   year    = {2026},
+#   version = {0.1.0},
+#   license = {MIT}
+# }
 # ```
+#
+# Every work the book cites is listed in {doc}`references`.

@@ -9,7 +9,7 @@
 # %% [markdown]
 # # The experimental setting (§2)
 #
-# Before any theory, the paper fixes its testbed: an infinite synthetic dataset built to be
+# Before any theory, the paper {cite}`glorot2010understanding` fixes its testbed: an infinite synthetic dataset built to be
 # hard for shallow models, three finite image datasets, one family of networks, one cost and
 # one optimiser. This chapter shows each as data and as the code of the `glorot` package.
 #

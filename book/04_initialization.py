@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Gradients at initialization and the normalized initialization (§4.2)
 #
-# Section 4.2 of the paper is where Xavier initialization comes from. It studies the
+# Section 4.2 of the paper {cite}`glorot2010understanding` is where Xavier initialization comes from. It studies the
 # network *before any training*: how the variance of the activations and of the
 # back-propagated gradients changes from layer to layer, and what initialization keeps it
 # constant. This chapter follows the argument equation by equation, checks each step
@@ -34,10 +34,10 @@ weight_grad_batch_size = 10
 # %% tags=["remove-cell"]
 # Parameter checks (an unknown activation, dataset or profile stops the chapter here, with
 # the list of valid values), imports and the page's helpers.
-import numpy as np
 import pandas as pd
 
-from glorot import data, experiments, nets, pages, plots, probes, variance_theory
+from glorot import claims, experiments, pages, plots
+from glorot.claims import initialization as init_claims
 from glorot.validation import check_device
 
 init_cfg = experiments.config("init_statistics", profile, activation=activation, dataset=dataset, seed=seed,
@@ -46,21 +46,14 @@ var_cfg = experiments.config("variance_propagation", profile, seed=seed)
 device = check_device(device)
 experiments.check_flags(use_archive=use_archive, allow_long=allow_long)
 PAPER_WIDTH = experiments.config("init_statistics", "paper")["width"]
+INITS = init_claims.INITS
 
 pages.glue("setup", f"profile '{profile}': {init_cfg['depth']} hidden layers of {init_cfg['width']:,} {activation} units, "
                     f"{init_cfg['n_examples']:,} {dataset} test examples")
 
 
-def paper_verdict(kind, reason, width):
-    """A verdict against the paper's figure: below the paper's width the comparison is not yet
-    at paper scale, whatever the numbers say."""
-    if width < PAPER_WIDTH:
-        return pages.verdict("not yet at paper scale", f"{reason} (width {width:,}, not the paper's {PAPER_WIDTH:,}; "
-                                                 f"at the paper's width this would read: {kind})")
-    return pages.verdict(kind, reason)
-
-
-def at_paper_scale(width):
+def at_paper_width(width):
+    """The width of the page's network beside the paper's, where they differ."""
     return "" if width == PAPER_WIDTH else f" (width {width:,}, not the paper's {PAPER_WIDTH:,})"
 
 
@@ -146,26 +139,16 @@ var_result = experiments.run("variance_propagation", profile, device=device, use
 # %% tags=["remove-cell"]
 variance = var_result["variance"]
 var_depth = var_cfg["depth"]
-dev = (variance["ratio"] - 1).abs()
-worst = variance.loc[dev.idxmax()]
-factor = variance.pivot_table(index=["init", "quantity"], columns="layer", values="measured")
-per_layer = (factor[var_depth] / factor[1]) ** (1 / (var_depth - 1))  # growth per layer, going up
-fz_std, fz_norm = per_layer[("standard", "Var[z] (eq. 5)")], per_layer[("normalized", "Var[z] (eq. 5)")]
-fg_std, fg_norm = per_layer[("standard", "Var[dC/ds] (eq. 6)")], per_layer[("normalized", "Var[dC/ds] (eq. 6)")]
-pages.glue_all(var_cells=len(variance), var_worst_pct=100 * float(dev.max()), var_worst_layer=int(worst["layer"]),
-               var_fz_std=float(fz_std), var_fz_norm=float(fz_norm), var_fg_std=float(1 / fg_std),
-               var_fg_norm=float(1 / fg_norm), var_examples=var_cfg["n_examples"], var_width=var_cfg["width"])
+worst = init_claims.variance_gap(var_result)
+fz = init_claims.per_layer_factor(var_result, "Var[z] (eq. 5)")  # growth per layer, going up
+fg = init_claims.per_layer_factor(var_result, "Var[dC/ds] (eq. 6)")
+pages.glue("var_worst_within", init_claims.sided(100 * worst["gap"], (), 1, up=True))  # "within X%": X rounded up
+pages.glue_all(var_cells=len(variance), var_worst_layer=worst["layer"],
+               var_fz_std=float(fz["standard"]), var_fz_norm=float(fz["normalized"]), var_fg_std=float(1 / fg["standard"]),
+               var_fg_norm=float(1 / fg["normalized"]), var_examples=var_cfg["n_examples"], var_width=var_cfg["width"])
 pages.glue("var_worst_what", f"{worst['quantity'].replace('dC/ds', '∂C/∂s')}, {worst['init']} initialization")
-
-if dev.max() < 0.10 and abs(fz_std - 1 / 3) < 0.03 and abs(fz_norm - 1) < 0.05:
-    var_kind = "agrees"
-elif dev.max() < 0.25:
-    var_kind = "partly"
-else:
-    var_kind = "differs"
-var_verdict = pages.verdict(var_kind, f"every measured variance is within {100 * dev.max():.0f}% of eqs. (5)–(6), and the "
-                                      f"activation variance changes by ×{fz_std:.2f} per layer with the standard initialization "
-                                      f"(eq. 15: ×1/3) and ×{fz_norm:.2f} with the normalized one (eq. 12: ×1)")
+var_verdict = claims.combine(claims.judge("eq5_6.linear_regime", var_result), claims.judge("eq5.activation_factor", var_result),
+                             claims.judge("eq6.gradient_factor", var_result)).sentence()
 var_scale = (f"Scale: {var_result.scale()}; ours: {var_depth} linear layers of {var_cfg['width']:,} units, "
              f"{var_cfg['n_examples']:,} N(0, 1) inputs; paper: a derivation, no measurement")
 var_table = variance.pivot_table(index=["init", "layer"], columns="quantity", values=["measured", "predicted", "predicted_nominal"],
@@ -196,7 +179,7 @@ pages.glue("fig_var", plots.variance_check(variance))
 #
 # Over the {glue:text}`var_cells:d` layer × quantity × initialization cells of
 # {numref}`fig-init-variance-check` and {numref}`tbl-init-variance`, the measured variance is
-# within {glue:text}`var_worst_pct:.0f`% of the equation (largest gap: {glue:md}`var_worst_what`,
+# within {glue:md}`var_worst_within`% of the equation (largest gap: {glue:md}`var_worst_what`,
 # layer {glue:text}`var_worst_layer:d`). Going up one layer multiplies the activation variance
 # by {glue:text}`var_fz_std:.2f` with the standard initialization (eq. 15 predicts 1/3) and by
 # {glue:text}`var_fz_norm:.2f` with the normalized one; going *down* one layer multiplies the
@@ -247,29 +230,19 @@ pages.glue("fig_var", plots.variance_check(variance))
 # ```
 
 # %% tags=["remove-cell"]
-n_in, n_out = data.input_dim(dataset)
-sizes = [n_in] + [init_cfg["width"]] * init_cfg["depth"] + [n_out]
-stack = nets.MLPStack(sizes, inits=["standard", "normalized"], seeds=[seed, seed])
-n_var = pd.DataFrame([
-    {"layer": i + 1, "n_in": W.shape[1], "n_out": W.shape[2],
-     "n·Var[W] standard (eq. 15: 1/3)": W.shape[1] * float(W[0].double().var()),
-     "n·Var[W] normalized": W.shape[1] * float(W[1].double().var()),
-     "Var[W] normalized / (2/(n_in+n_out))": float(W[1].double().var()) / (2 / (W.shape[1] + W.shape[2]))}
-    for i, W in enumerate(stack.weights)
-])
-std_dev = float((3 * n_var["n·Var[W] standard (eq. 15: 1/3)"] - 1).abs().max())
-norm_dev = float((n_var["Var[W] normalized / (2/(n_in+n_out))"] - 1).abs().max())
-out_nvar = float(n_var["n·Var[W] normalized"].iloc[-1])
-pages.glue_all(nvar_std_dev_pct=100 * std_dev, nvar_norm_dev_pct=100 * norm_dev, nvar_out=out_nvar,
+sizes = init_claims.layer_sizes(init_cfg)
+n_in, n_out = sizes[0], sizes[-1]
+n_var = init_claims.weight_variances(init_cfg)  # the weights of the network of Figs. 6-8, drawn from its seed
+std_dev, norm_dev = init_claims.weight_deviations(n_var)
+pages.glue_all(nvar_std_within=init_claims.sided(100 * std_dev, (), 1, up=True),
+               nvar_norm_within=init_claims.sided(100 * norm_dev, (), 1, up=True))
+pages.glue_all(nvar_out=float(n_var["n·Var[W] normalized"].iloc[-1]),
                nvar_first=float(n_var["n·Var[W] normalized"].iloc[0]), nvar_n_in=n_in, nvar_n_out=n_out,
                nvar_width=init_cfg["width"])
-nvar_kind = "agrees" if std_dev < 0.02 and norm_dev < 0.02 else "partly" if std_dev < 0.1 and norm_dev < 0.1 else "differs"
-nvar_verdict = pages.verdict(nvar_kind, f"the realised n·Var[W] is within {100 * std_dev:.1f}% of eq. (15)'s 1/3 (standard) and "
-                                        f"Var[W] within {100 * norm_dev:.1f}% of eq. (12)'s 2/(n_in + n_out) (normalized), in every layer")
 pages.glue("nvar_table", n_var)
-pages.glue("nvar_caption", pages.caption(
-    f"Scale: computed live on this page from seed {seed}, layer sizes {' → '.join(f'{s:,}' for s in sizes)}"
-    + at_paper_scale(init_cfg["width"]) + "; paper: eqs. (12), (15), no measurement", nvar_verdict))
+nvar_scale = (f"Scale: computed live on this page from seed {seed}, layer sizes {' → '.join(f'{s:,}' for s in sizes)}"
+              + at_paper_width(init_cfg["width"]) + "; paper: eqs. (12), (15), no measurement")
+# (its caption's verdict is glued below, with the run of Figs. 6-8 whose network these weights are)
 
 # %% [markdown]
 # :::{table} The weights the two initializations draw, layer by layer: realised n·Var[W] (n the fan-in) against eq. (15), and Var[W] against eq. (12). {glue:md}`nvar_caption`
@@ -282,8 +255,8 @@ pages.glue("nvar_caption", pages.caption(
 #
 # {numref}`tbl-init-nvar` draws the weights of the network of Figs. 6–8. The realised
 # $n\,\mathrm{Var}[W]$ of the standard initialization is within
-# {glue:text}`nvar_std_dev_pct:.1f`% of 1/3 in every layer, and the normalized
-# initialization's variance within {glue:text}`nvar_norm_dev_pct:.1f`% of
+# {glue:md}`nvar_std_within`% of 1/3 in every layer, and the normalized
+# initialization's variance within {glue:md}`nvar_norm_within`% of
 # $2/(n_{in} + n_{out})$. Where consecutive widths differ, the normalized initialization meets
 # neither condition (10) nor (11) exactly: the first layer ({glue:text}`nvar_n_in:,d` →
 # {glue:text}`nvar_width:,d`) has $n_{in}\mathrm{Var}[W] =$ {glue:text}`nvar_first:.3f`, and the
@@ -324,8 +297,7 @@ init_result = experiments.run("init_statistics", profile, device=device, use_arc
                               weight_grad_batch_size=weight_grad_batch_size)
 
 # %% tags=["remove-cell"]
-hist, stats = init_result["hist"], init_result["stats"]
-summary = probes.histogram_summary(hist, stats)
+hist = init_result["hist"]
 depth, width = init_cfg["depth"], init_cfg["width"]
 init_scale = (f"Scale: {init_result.scale()}; ours: {depth} × {width:,} {activation}, {init_cfg['n_examples']:,} {dataset} "
               f"test examples, {init_cfg['bins']} bins per layer over its own range; paper: 5 × 1,000 tanh, Shapeset, sample size and bins not stated")
@@ -333,9 +305,7 @@ pages.glue_all(n_examples=init_cfg["n_examples"], wg_batches=init_cfg["weight_gr
                wg_batch_size=init_cfg["weight_grad_batch_size"], n_bins=init_cfg["bins"], depth=depth)
 
 
-def peaks(quantity):
-    s = summary[summary["quantity"] == quantity]
-    return {init: s[s["init"] == init].set_index("layer") for init in ("standard", "normalized")}
+pages.glue("nvar_caption", pages.caption(nvar_scale, claims.judge("eq12_15.weights_drawn", init_result).sentence()))
 
 
 def peak_table(p, digits):
@@ -357,18 +327,17 @@ def x_range(quantity, init):
     return float(h["left"].min()), float(h["right"].max())
 
 
-def monotone(values, rising):
-    d = np.diff(np.asarray(values, dtype=float))
-    return bool((d > 0).all() if rising else (d < 0).all())
+def alike(ratio):
+    """Whether peaks that vary ×``ratio`` across layers are alike, by the rule of Figs. 6-7."""
+    return init_claims.within(ratio, init_claims.RATIO_ALIKE)
 
 
 # %% [markdown]
 # ### Figure 6: activation values
 
 # %% tags=["remove-cell"]
-p6 = peaks("activation")
+p6 = init_claims.peaks(init_result, "activation")
 s6, n6 = p6["standard"], p6["normalized"]
-fig6_std_rises = monotone(s6["peak_density"], rising=True)
 fig6_norm_ratio = float(n6["peak_density"].max() / n6["peak_density"].min())
 fig6_std_ratio = float(s6["peak_density"].iloc[-1] / s6["peak_density"].iloc[0])
 pages.glue_all(f6_std_peak1=float(s6["peak_density"].iloc[0]), f6_std_peak_top=float(s6["peak_density"].iloc[-1]),
@@ -378,18 +347,8 @@ pages.glue_all(f6_std_peak1=float(s6["peak_density"].iloc[0]), f6_std_peak_top=f
                f6_norm_ratio=fig6_norm_ratio, f6_std_ratio=fig6_std_ratio,
                f6_bin_lo=float(s6["bin_width"].min()), f6_bin_lo_layer=int(s6["bin_width"].idxmin()),
                f6_bin_hi=float(max(s6["bin_width"].max(), n6["bin_width"].max())))
-if fig6_std_rises and fig6_norm_ratio < 1.2:
-    f6_kind, f6_norm = "agrees", "with the normalized one the peaks stay within a factor " f"{fig6_norm_ratio:.2f} of each other"
-elif fig6_std_rises and fig6_norm_ratio < fig6_std_ratio / 2:
-    f6_kind, f6_norm = "partly", (f"but the normalized panel is not alike across layers as the paper's is: its peaks rise "
-                                  f"{n6['peak_density'].iloc[0]:.2f} → {n6['peak_density'].iloc[-1]:.2f} (×{fig6_norm_ratio:.2f}, "
-                                  f"against ×{fig6_std_ratio:.1f} with the standard one)")
-else:
-    f6_kind, f6_norm = "differs", f"the normalized peaks vary by ×{fig6_norm_ratio:.2f} across layers"
-f6_std = (f"with the standard initialization the 0-peak {'rises with every layer' if fig6_std_rises else 'does not rise with every layer'}, "
-          f"{s6['peak_density'].iloc[0]:.2f} → {s6['peak_density'].iloc[-1]:.2f} (paper: layer 5 about 14)")
-f6_verdict = paper_verdict(f6_kind, f"{f6_std}; {f6_norm}", width)
-if fig6_norm_ratio < 1.2:
+f6_verdict = claims.judge("fig6.activations", init_result).sentence()
+if alike(fig6_norm_ratio):
     pages.glue("f6_norm_sentence", f"Ours are alike too: their peaks stay within ×{fig6_norm_ratio:.2f} of each other.")
 else:
     pages.glue("f6_norm_sentence", (
@@ -397,7 +356,7 @@ else:
         f"{n6['peak_density'].iloc[0]:.2f} at layer 1 to {n6['peak_density'].iloc[-1]:.2f} at layer {depth} (×{fig6_norm_ratio:.2f} "
         f"largest over smallest, against ×{fig6_std_ratio:.1f} with the standard initialization), and the std goes from "
         f"{n6['std'].iloc[0]:.3f} to {n6['std'].iloc[-1]:.3f}: much flatter than with the standard initialization, but "
-        + ("a steady decline layer by layer, which the next section explains." if monotone(n6["std"], rising=False)
+        + ("a steady decline layer by layer, which the next section explains." if init_claims.monotone(n6["std"], rising=False)
            else "not flat; the next section compares it with the equations.")))
 pages.glue("fig6_caption", pages.caption(init_scale, f6_verdict))
 pages.glue("fig6_table", peak_table(p6, 3))
@@ -440,9 +399,9 @@ pages.glue("fig6", plots.layer_histograms(hist, "activation", f"{activation} act
 # ### Figure 7: back-propagated gradients
 
 # %% tags=["remove-cell"]
-p7 = peaks("backprop_grad")
+p7 = init_claims.peaks(init_result, "backprop_grad")
 s7, n7 = p7["standard"], p7["normalized"]
-fig7_std_falls = monotone(s7["peak_density"], rising=False)
+fig7_std_falls = init_claims.monotone(s7["peak_density"], rising=False)
 fig7_norm_ratio = float(n7["peak_density"].max() / n7["peak_density"].min())
 lo7_s, hi7_s = x_range("backprop_grad", "standard")
 lo7_n, hi7_n = x_range("backprop_grad", "normalized")
@@ -456,22 +415,12 @@ pages.glue_all(f7_std_std1=float(s7["std"].iloc[0]), f7_std_std_top=float(s7["st
                f7_std_range=max(abs(lo7_s), hi7_s), f7_norm_range=max(abs(lo7_n), hi7_n),
                f7_std_bin=float(s7["bin_width"].iloc[0]), f7_std_std1_bins=float(s7["std"].iloc[0] / s7["bin_width"].iloc[0]),
                f7_std_top_bins=float(s7["std"].iloc[-1] / s7["bin_width"].iloc[-1]))
-f7_std = (f"with the standard initialization the 0-peak {'falls with every layer' if fig7_std_falls else 'does not fall with every layer'}, "
-          f"{s7['peak_density'].iloc[0]:.0f} → {s7['peak_density'].iloc[-1]:.0f} (paper: layer 1 about 85): the gradients shrink toward the input")
-if fig7_std_falls and fig7_norm_ratio < 1.2:
-    f7_kind, f7_norm = "agrees", f"the normalized peaks stay within ×{fig7_norm_ratio:.2f} of each other"
-elif fig7_std_falls:
-    f7_kind, f7_norm = "partly", (f"but the normalized panel is not alike across layers as the paper's is: its peaks fall "
-                                  f"{n7['peak_density'].iloc[0]:.0f} → {n7['peak_density'].iloc[-1]:.0f}, and all our ranges are narrower "
-                                  f"than the paper's (standard ±{max(abs(lo7_s), hi7_s):.3f} against about ±0.2)")
-else:
-    f7_kind, f7_norm = "differs", f"the normalized peaks vary by ×{fig7_norm_ratio:.2f} across layers"
-f7_verdict = paper_verdict(f7_kind, f"{f7_std}; {f7_norm}", width)
+f7_verdict = claims.judge("fig7.backprop", init_result).sentence()
 pages.glue("f7_std_order", "the paper's ordering" if fig7_std_falls else "not the paper's ordering at every layer")
-if fig7_norm_ratio < 1.2:
+if alike(fig7_norm_ratio):
     pages.glue("f7_norm_sentence", f"With the normalized initialization the layers are alike: peaks within ×{fig7_norm_ratio:.2f}.")
 else:
-    shrink = monotone(n7["std"], rising=True)
+    shrink = init_claims.monotone(n7["std"], rising=True)
     pages.glue("f7_norm_sentence", (
         f"With the normalized initialization the layers are closer, std {n7['std'].iloc[0]:.4f} at layer 1 to "
         f"{n7['std'].iloc[-1]:.4f} at layer {depth}, but not alike: the peaks go from {n7['peak_density'].iloc[0]:.0f} to "
@@ -554,56 +503,35 @@ pages.glue("fig7", plots.layer_histograms(hist, "backprop_grad", "back-propagate
 # ```
 
 # %% tags=["hide-input"]
-x_probe, _ = data.examples(dataset, init_cfg["n_examples"])  # the probe's examples
-ex2 = float((x_probe.double() ** 2).mean())
-
-
-def propagate(init):
-    """Eqs. (5)-(6) with f kept, for this chapter's net and inputs."""
-    return variance_theory.propagate(activation, list(sizes), init, ex2)
+with_f = init_claims.eqs_with_f(init_result)  # variance_theory.propagate for both inits, beside the measured network
 
 
 # %% tags=["remove-cell"]
-mf_rows, mf_err = [], {}
-for init in ("standard", "normalized"):
-    pred = propagate(init)
-    meas = stats[(stats["init"] == init) & (stats["quantity"] == "activation")].set_index("layer")["std"]
-    var_g = stats[(stats["init"] == init) & (stats["quantity"] == "backprop_grad")].set_index("layer")["var"]
-    ratio_meas = (var_g / var_g.shift(-1)).dropna()  # Var[dC/ds^k] / Var[dC/ds^(k+1)]
-    ratio_pred = (pred["e_fprime2"] * pred["fan_out_n_var"]).loc[ratio_meas.index]
-    mf_err[init] = (float(((pred["std_z"] - meas) / meas).abs().max()), float(((ratio_pred - ratio_meas) / ratio_meas).abs().max()))
-    mf_rows.append(pd.DataFrame({"init": init, "layer": pred.index, "std z: measured": meas.loc[pred.index].to_numpy(),
-                                 "std z: eqs. with f": pred["std_z"].to_numpy(),
-                                 "Var[∂C/∂s] layer k / k+1: measured": ratio_meas.reindex(pred.index).to_numpy(),
-                                 "… eqs. with f": ratio_pred.reindex(pred.index).to_numpy()}))
-mf = pd.concat(mf_rows, ignore_index=True)
+mf = with_f["table"]
 mf_shown = mf.copy()
 for col in mf.columns[2:]:
     mf_shown[col] = [("—" if pd.isna(v) else f"{v:.3f}") for v in mf[col]]
-norm_pred = propagate("normalized")
+norm_pred = with_f["predicted"]["normalized"]
+ex2 = with_f["ex2"]
 lin_std = float(norm_pred["var_s"].iloc[0] ** 0.5)
-z_err = max(e[0] for e in mf_err.values())
-g_err = max(e[1] for e in mf_err.values())
-pages.glue_all(mf_ex2=ex2, mf_xmean=float(x_probe.double().mean()), mf_lin_std=lin_std,
+z_err = max(e[0] for e in with_f["errors"].values())
+g_err = max(e[1] for e in with_f["errors"].values())
+z_within, g_within = (init_claims.sided(100 * e, (), 1, up=True) for e in (z_err, g_err))  # "within X%": X rounded up
+pages.glue_all(mf_z_within=z_within, mf_g_within=g_within)
+pages.glue_all(mf_ex2=ex2, mf_xmean=with_f["x_mean"], mf_lin_std=lin_std,
                mf_norm_pred1=float(norm_pred["std_z"].iloc[0]), mf_norm_pred_top=float(norm_pred["std_z"].iloc[-1]),
                mf_fp2_1=float(norm_pred["e_fprime2"].iloc[0]), mf_fp2_top=float(norm_pred["e_fprime2"].iloc[-2]), mf_fp2_top_layer=depth - 1,
-               mf_z_err_pct=100 * z_err, mf_g_err_pct=100 * g_err,
                mf_peak_ratio=fig6_norm_ratio, mf_std_ratio=float(n6["std"].iloc[0] / n6["std"].iloc[-1]))
-mf_kind = "agrees" if z_err < 0.10 and g_err < 0.15 else "partly" if z_err < 0.25 and g_err < 0.35 else "differs"
-mf_so = {"agrees": f"so the spread of the normalized panels is what the equations predict for our inputs once {activation}'s slope is counted",
-         "partly": f"so counting {activation}'s slope explains most, not all, of the spread of the normalized panels",
-         "differs": f"so counting {activation}'s slope does not explain the spread of the normalized panels"}[mf_kind]
-mf_verdict = pages.verdict(mf_kind, f"eqs. (5)–(6) with f kept predict each layer's activation std to within {100 * z_err:.0f}% "
-                              f"and the layer-to-layer gradient variance ratio to within {100 * g_err:.0f}%, {mf_so}")
+mf_verdict = claims.judge("eq5_6.with_f", init_result).sentence()
 pages.glue("mf_table", mf_shown)
-if max(fig6_norm_ratio, fig7_norm_ratio) >= 1.2:
+if not (alike(fig6_norm_ratio) and alike(fig7_norm_ratio)):
     pages.glue("differs_alike", (f"The normalized panels of Figs. 6 and 7 are not alike across layers as the paper's are (peaks vary "
                                  f"×{fig6_norm_ratio:.2f} and ×{fig7_norm_ratio:.2f} from layer to layer): with our inputs {activation} "
                                  f"is not in its linear regime, and eqs. (5)–(6) carried through {activation} predict the activation "
-                                 f"std to within {100 * z_err:.0f}% and the gradient ratios to within {100 * g_err:.0f}%"))
+                                 f"std to within {z_within}% and the gradient ratios to within {g_within}%"))
 else:
     pages.glue("differs_alike", f"The normalized panels of Figs. 6 and 7 are alike across layers, as the paper's are; eqs. (5)–(6) "
-                                f"carried through {activation} predict the activation std to within {100 * z_err:.0f}%")
+                                f"carried through {activation} predict the activation std to within {z_within}%")
 pages.glue("mf_caption", pages.caption(
     f"Measured: {init_scale[len('Scale: '):]}",
     f"Predicted: computed on this page from the same {init_cfg['n_examples']:,} inputs (E[x²] = {ex2:.3f}) and the nominal Var[W]",
@@ -627,8 +555,8 @@ pages.glue("mf_caption", pages.caption(
 # $\mathbb E[f'(s)^2]$ of {glue:text}`mf_fp2_1:.2f` (layer 1) to {glue:text}`mf_fp2_top:.2f`
 # (layer {glue:text}`mf_fp2_top_layer:d`), the factor by which each layer scales the gradient variance
 # on its way down. {numref}`tbl-init-eqs-with-f` puts this beside the measurements: the
-# predicted std is within {glue:text}`mf_z_err_pct:.0f`% of the measured one in every layer,
-# and the gradient ratio within {glue:text}`mf_g_err_pct:.0f`%. The normalized peaks of
+# predicted std is within {glue:md}`mf_z_within`% of the measured one in every layer,
+# and the gradient ratio within {glue:md}`mf_g_within`%. The normalized peaks of
 # {numref}`fig-init-fig6` rise by ×{glue:text}`mf_peak_ratio:.2f` from layer 1 to
 # {glue:text}`depth:d`, close to the ×{glue:text}`mf_std_ratio:.2f` fall of the std (for a
 # bell-shaped histogram the peak height goes as 1/std). So the normalized initialization
@@ -648,12 +576,11 @@ pages.glue("mf_caption", pages.caption(
 # > weight gradients do not!"
 
 # %% tags=["remove-cell"]
-p8 = peaks("weight_grad")
+p8 = init_claims.peaks(init_result, "weight_grad")
 s8, n8 = p8["standard"], p8["normalized"]
-flat_s = float(s8["std"].max() / s8["std"].min())
-flat_n = float(n8["std"].max() / n8["std"].min())
-PAPER_FIG8_PEAK = {"standard": 270, "normalized": 40}
-peak_gap = {init: float(p8[init]["peak_density"].median() / PAPER_FIG8_PEAK[init]) for init in PAPER_FIG8_PEAK}
+f8_judgement = claims.judge("fig8.weight_gradients", init_result)
+flat_s, flat_n = f8_judgement.values["ratio_standard"], f8_judgement.values["ratio_normalized"]
+peak_gap = f8_judgement.values["peak_gap"]  # our median peak over the paper's, per init (reported, not judged)
 pages.glue_all(f8_std_lo=float(s8["std"].min()), f8_std_hi=float(s8["std"].max()),
                f8_norm_lo=float(n8["std"].min()), f8_norm_hi=float(n8["std"].max()),
                f8_std_peak_lo=float(s8["peak_density"].min()), f8_std_peak_hi=float(s8["peak_density"].max()),
@@ -661,22 +588,18 @@ pages.glue_all(f8_std_lo=float(s8["std"].min()), f8_std_hi=float(s8["std"].max()
                f8_flat_s=flat_s, f8_flat_n=flat_n, f8_gap_s=peak_gap["standard"], f8_gap_n=peak_gap["normalized"],
                f8_std_p98=float(s8["p98"].max()), f8_norm_p98=float(n8["p98"].max()),
                f8_norm_over_std=float(n8["std"].median() / s8["std"].median()))
-flat = flat_s < 1.2 and flat_n < 1.2
-close = all(1 / 2 < g < 2 for g in peak_gap.values())
-f8_kind = "agrees" if flat and close else "partly" if flat else "differs"
-f8_flat = "is flat across layers, as eq. (14) says" if flat else "is not flat across layers, though eq. (14) says it should be"
-f8_verdict = paper_verdict(f8_kind, (f"the weight-gradient std {f8_flat} (largest over smallest: ×{flat_s:.2f} standard, "
-                                     f"×{flat_n:.2f} normalized)"
-                                     + ("" if close else f"; our distributions are narrower than the paper's: median peaks "
-                                        f"{peak_gap['standard']:.1f} times the paper's (standard) and "
-                                        f"{peak_gap['normalized']:.1f} times (normalized)")), width)
+close = all(1 / 2 < g < 2 for g in peak_gap.values())  # the prose's "within a factor 2 of the paper's peaks"
+f8_verdict = f8_judgement.sentence()
 pages.glue("fig8_caption", pages.caption(init_scale, f8_verdict))
-narrow7 = max(abs(lo7_s), hi7_s) < 0.2 / 2
+pages.glue("f8_flat_words", ("flat across layers, as eq. (14) says" if init_claims.within(max(flat_s, flat_n), init_claims.WEIGHT_GRAD_FLAT)
+                             else f"not flat across layers to within ×{init_claims.WEIGHT_GRAD_FLAT:g}, though eq. (14) says it should be"))
+narrow7 = max(abs(lo7_s), hi7_s) < init_claims.PAPER_FIG7_RANGE / 2
 pages.glue("differs_narrow", (
     (f"Our back-propagated gradients (Fig. 7) span ±{max(abs(lo7_s), hi7_s):.3f} with the standard initialization, against about "
-     f"±0.2 in the paper. " if narrow7 else "")
+     f"±{init_claims.PAPER_FIG7_RANGE:g} in the paper. " if narrow7 else "")
     + (f"Our weight gradients (Fig. 8) are narrower than the paper's (median peaks {peak_gap['standard']:.1f} and "
-       f"{peak_gap['normalized']:.1f} times its about 270 and 40); part of that is the minibatch mean over "
+       f"{peak_gap['normalized']:.1f} times its about {init_claims.PAPER_FIG8_PEAKS['standard']:g} and "
+       f"{init_claims.PAPER_FIG8_PEAKS['normalized']:g}); part of that is the minibatch mean over "
        f"{init_cfg['weight_grad_batch_size']} examples, which the paper does not specify."
        if not close else "Our weight-gradient peaks are within a factor 2 of the paper's.")))
 pages.glue("fig8_table", peak_table(p8, 2))
@@ -704,8 +627,8 @@ pages.glue("fig8", plots.layer_histograms(hist, "weight_grad", "weight gradients
 # smallest ×{glue:text}`f8_flat_s:.2f`; peaks {glue:text}`f8_std_peak_lo:.0f` to
 # {glue:text}`f8_std_peak_hi:.0f`) and {glue:text}`f8_norm_lo:.2e` to
 # {glue:text}`f8_norm_hi:.2e` with the normalized one (×{glue:text}`f8_flat_n:.2f`; peaks
-# {glue:text}`f8_norm_peak_lo:.0f` to {glue:text}`f8_norm_peak_hi:.0f`): flat across layers, as
-# eq. (14) says, and {glue:text}`f8_norm_over_std:.1f` times wider with the normalized
+# {glue:text}`f8_norm_peak_lo:.0f` to {glue:text}`f8_norm_peak_hi:.0f`): {glue:md}`f8_flat_words`,
+# and {glue:text}`f8_norm_over_std:.1f` times wider with the normalized
 # initialization. The paper's panels span about ±0.025 (standard, peak about 270) and ±0.1
 # (normalized, peak about 40); ours reach ±{glue:text}`f8_std_p98:.4f` and
 # ±{glue:text}`f8_norm_p98:.4f` at the 98th percentile, with median peaks
@@ -750,23 +673,25 @@ pages.glue("fig8", plots.layer_histograms(hist, "weight_grad", "weight gradients
 
 # %% tags=["remove-cell"]
 jac = init_result["jacobian"]
-PAPER_JAC = {"standard": 0.5, "normalized": 0.8}
+PAPER_JAC = init_claims.PAPER_JACOBIAN
 jac_table = (jac.groupby(["layer", "init"], sort=False)["mean_singular_value"].agg(["mean", "std"]).unstack("init"))
 jac_table = pd.DataFrame({"layer": jac_table.index,
                           **{f"{init}: mean": jac_table[("mean", init)].to_numpy() for init in PAPER_JAC},
                           **{f"{init}: std over examples": jac_table[("std", init)].to_numpy() for init in PAPER_JAC}})
-overall = jac.groupby("init")["mean_singular_value"].mean()
-rel = {init: abs(overall[init] - PAPER_JAC[init]) / PAPER_JAC[init] for init in PAPER_JAC}
-pages.glue_all(jac_std=float(overall["standard"]), jac_norm=float(overall["normalized"]),
+gaps = {init: init_claims.jacobian_gap(init_result, init) for init in INITS}
+pages.glue_all(jac_std=gaps["standard"]["ours"], jac_norm=gaps["normalized"]["ours"],
                jac_examples=init_cfg["jacobian_examples"],
                jac_norm_lo=float(jac_table["normalized: mean"].min()), jac_norm_hi=float(jac_table["normalized: mean"].max()),
-               jac_std_lo=float(jac_table["standard: mean"].min()), jac_std_hi=float(jac_table["standard: mean"].max()))
-jac_kind = ("agrees" if max(rel.values()) < 0.10 else "partly" if overall["normalized"] > overall["standard"] else "differs")
-jac_verdict = paper_verdict(jac_kind, f"averaged over layers and examples, the mean singular value is {overall['standard']:.3f} "
-                                      f"with the standard initialization (paper: 0.5) and {overall['normalized']:.3f} with the "
-                                      f"normalized one (paper: 0.8), within {100 * max(rel.values()):.0f}% of the paper's", width)
+               jac_std_lo=float(jac_table["standard: mean"].min()), jac_std_hi=float(jac_table["standard: mean"].max()),
+               jac_tolerance=init_claims.JACOBIAN_TOLERANCE)
+pages.glue("jac_gaps", " and ".join(
+    f"{init_claims.sided(g['gap'], (init_claims.JACOBIAN_TOLERANCE, 2 * init_claims.JACOBIAN_TOLERANCE), 3)} "
+    f"({100 * g['relative_gap']:.1f}%) {'below' if g['ours'] < g['paper'] else 'above'} the paper's {g['paper']:g} ({init})"
+    for init, g in gaps.items()))
+jac_verdict = claims.combine(claims.judge("eq17.jacobian_standard", init_result),
+                             claims.judge("eq17.jacobian_normalized", init_result)).sentence()
 lowest = {init: int(jac_table.set_index("layer")[f"{init}: mean"].idxmin()) for init in PAPER_JAC}
-fp2_layer = int(propagate("normalized")["e_fprime2"].idxmin())
+fp2_layer = int(norm_pred["e_fprime2"].idxmin())
 pages.glue("jac_lowest", ((f"lowest in layer {lowest['standard']} with both initializations" if lowest["standard"] == lowest["normalized"]
                            else f"lowest in layer {lowest['standard']} (standard) and {lowest['normalized']} (normalized)")
                           + (f"; layer {fp2_layer} is also where the equations above put the smallest E[f′(s)²]" if
@@ -795,7 +720,9 @@ pages.glue("fig_jac", plots.jacobian_singular_values(jac, PAPER_JAC))
 # Averaged over the layers and {glue:text}`jac_examples:d` examples, the mean singular value
 # of $J^i$ is {glue:text}`jac_std:.3f` with the standard initialization (paper ≈ 0.5) and
 # {glue:text}`jac_norm:.3f` with the normalized one (paper ≈ 0.8), in a {glue:md}`act_name`
-# network ({numref}`fig-init-jacobian`). It varies with the layer
+# network ({numref}`fig-init-jacobian`): {glue:md}`jac_gaps`. The paper gives one digit, so
+# ours agrees with a value when it is within half a unit of that digit,
+# {glue:text}`jac_tolerance:g`. It varies with the layer
 # ({numref}`tbl-init-jacobian`): {glue:text}`jac_std_lo:.3f` to {glue:text}`jac_std_hi:.3f`
 # (standard) and {glue:text}`jac_norm_lo:.3f` to {glue:text}`jac_norm_hi:.3f` (normalized),
 # {glue:md}`jac_lowest`.

@@ -93,6 +93,8 @@ def test_and_list():
 
 def test_caption_joins_parts_as_sentences():
     assert pages.caption("What it shows", "", None, "Scale: quick.") == "What it shows. Scale: quick."
+    verdict = pages.verdict("agrees", "as in the paper")
+    assert pages.caption("Scale: quick", "paper: Fig. 2", verdict) == f"{verdict} Scale: quick. paper: Fig. 2."
     assert pages.caption("Ours (width 100)", "paper: Fig. 2 (p. 3).)") == "Ours (width 100). paper: Fig. 2 (p. 3).)"
     with pytest.raises(ValueError):
         pages.caption("", None)

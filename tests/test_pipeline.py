@@ -150,6 +150,19 @@ def test_chapter_was_executed_without_error(notebook):
         )
 
 
+@pytest.mark.parametrize("notebook", _chapters(), ids=lambda p: p.name)
+def test_an_executed_chapter_holds_no_run_timestamps(notebook):
+    """`make execute` removes what papermill writes that changes on every run (start and end
+    times, durations, the cells' execution timestamps), so executing twice leaves git clean."""
+    nb = json.loads(notebook.read_text())
+    times = {"duration", "start_time", "end_time"}
+    assert not times & set(nb["metadata"].get("papermill", {})), f"{notebook.name}: papermill's run times are kept"
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {})
+        assert "execution" not in meta and not times & set(meta.get("papermill", {})), (
+            f"{notebook.name}: a cell keeps its run timestamps (run `make execute`)")
+
+
 def test_jupytext_pairs_ipynb_with_percent_scripts_and_filters_execution_metadata():
     config = tomllib.loads((ROOT / "jupytext.toml").read_text())
     assert config["formats"] == "ipynb,py:percent"

@@ -45,7 +45,7 @@ def test_one_row_per_claim_in_the_paper_order(card):
             assert row.ours == scorecard.NOT_ARCHIVED and "not archived" in row.scale and row.below_paper is None
         else:
             assert row.verdict in pages.VERDICTS and row.reason and row.below_paper in (True, False)
-        assert row.scale.split(":")[0].split(" ")[0].rstrip(",") in ("quick", "wide")
+        assert row.scale.split(":")[0].split(" ")[0].rstrip(",") in ("quick", "wide", "long")
         assert row.page[:2].isdigit() and row.claim.text and row.claim.paper
     assert sum(scorecard.counts(card).values()) == len(card)
 
@@ -132,9 +132,24 @@ def test_the_wide_run_is_preferred_where_archived(runs):
     for role, (name, chapter_overrides, _) in scorecard.RUNS.items():
         if "wide" not in experiments.experiment(name).profiles:
             continue
+        if "long" in experiments.experiment(name).profiles and runs[role].profile == "long":
+            continue  # the long run, where archived, comes first (test below)
         wide = scorecard.archived(name, "wide", **chapter_overrides)
         if isinstance(wide, scorecard.Missing):
             assert isinstance(runs[role], scorecard.Missing) or runs[role].profile != "wide"
             continue
         assert runs[role].config.to_dict() == wide.config.to_dict()
         assert scorecard.scale(runs[role]).startswith("wide: width 1000 (the paper's)")
+
+
+def test_the_long_run_comes_first_where_archived(runs):
+    """The paper's number of updates at width 100 is the largest scale a CPU reaches: a role whose
+    experiment has a ``long`` run archived reads it."""
+    for role, (name, chapter_overrides, _) in scorecard.RUNS.items():
+        if "long" not in experiments.experiment(name).profiles:
+            continue
+        long = scorecard.archived(name, "long", **chapter_overrides)
+        if isinstance(long, scorecard.Missing):
+            assert isinstance(runs[role], scorecard.Missing) or runs[role].profile != "long"
+        else:
+            assert runs[role].profile == "long" and runs[role].config.to_dict() == long.config.to_dict()

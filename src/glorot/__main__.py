@@ -89,7 +89,7 @@ def _plan(args, parser) -> int:
         return 2
     print(plan.table())
     if plan.chunks:
-        print(f"\nrun one with: {plan.chunks[0].command()}")
+        print(f"\nrun one with: {plan.chunks[0].command('cpu' if plan.device == 'cpu' else 'cuda')}")
     return 0
 
 

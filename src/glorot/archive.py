@@ -26,7 +26,6 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import platform
 import secrets
 import shutil
 import site
@@ -41,7 +40,7 @@ from typing import Callable
 import pandas as pd
 import torch
 
-from . import __version__, data, fingerprint
+from . import __version__, data, fingerprint, host
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CODE_PATHS = ("src", "pyproject.toml")
@@ -63,14 +62,7 @@ def device_name(device: str | torch.device) -> str:
     device = torch.device(device)
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = host.cpu_model()
     threads = torch.get_num_threads()
     return f"CPU: {cpu} ({os.cpu_count()} cores, {threads} torch thread{'' if threads == 1 else 's'})"
 

@@ -1,12 +1,24 @@
-"""How long a training run will take, said before it starts.
+"""How long a training run will take, said before it starts: the one estimator that
+``glorot run``, ``glorot plan``, the sweeps and the book's chapter 09 all use.
 
 Every training experiment describes its work as :class:`Stage` s: a stack of ``n_models``
 networks of layer widths ``sizes`` trained for ``updates`` minibatch updates, with
 ``eval_examples`` held-out examples evaluated ``n_evals`` times and ``probe_examples``
-examples probed ``n_probes`` times. :func:`estimate` times a few real SGD steps of one model
-of each stage's shape on the chosen device (a calibration of at most about 2 seconds in
-all) with up to 8 models side by side, scales by the number of models, and adds evaluation
-and probing as the forward/backward passes they are.
+examples probed ``n_probes`` times. :func:`stage_seconds` turns each into seconds, from:
+
+* on a CPU, the **rates measured on this host** by ``make bench`` (the committed record
+  ``benchmarks/results/cpu-<host>.json``, :func:`host_rates`: model-updates/s of the stack
+  trainer at the run's torch threads, per net size and number of models), where the record
+  has a net within a factor :data:`SIZE_FACTOR` of the stage's; the same record gives the
+  same estimate at every call;
+* otherwise **a calibration now**: a few real SGD steps of each stage's shape on the device,
+  with up to 8 models side by side, timed in :data:`CALIBRATION_REPEATS` rounds of which the
+  fastest counts (another process slowing one round does not make the estimate), cached for
+  the process; or the roofline model of a named GPU.
+
+Evaluation and probing are added as the forward/backward passes they are. How close the
+estimate comes is measured, not assumed: chapter 09 compares it with the wall times of the
+archived CPU runs.
 
 :data:`LIMIT_S` is the longest run started without being asked: a run estimated above it is
 refused unless ``allow_long=True`` (CLI ``--allow-long``), with the command that runs it on
@@ -15,18 +27,33 @@ a GPU instead.
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 
-from . import nets
+from . import host, nets
 
 LIMIT_S = 30 * 60
 """Runs estimated above 30 minutes need ``allow_long=True``."""
 
 CALIBRATION_S = 2.0
 """Wall time the calibration may spend, over all stages."""
+
+CALIBRATION_REPEATS = 3
+"""Rounds of a calibration; the fastest counts (contention only ever slows a round down)."""
+
+SIZE_FACTOR = 3.0
+"""A measured rate stands for a stage whose net has within this factor of its parameters;
+beyond, the stage is calibrated now (batch-10 SGD at width 100 is bound by per-call overhead,
+at width 1000 by memory traffic: one cannot be scaled into the other)."""
+
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+"""Where ``make bench`` writes the measured rates (present in a checkout of the repository)."""
 
 
 @dataclass(frozen=True)
@@ -86,22 +113,36 @@ one model alone would overstate the cost per model; beyond this many the cost is
 grow in proportion."""
 
 
+_CALIBRATED: dict = {}
+"""Calibrations made in this process, by (sizes, models, device, batch size, threads)."""
+
+
 def _step_seconds(sizes: tuple[int, ...], n_models: int, device: str, batch_size: int, budget_s: float) -> float:
     """Seconds per model per SGD step of a stack of ``n_models`` (at most
     :data:`CALIBRATION_MODELS`) of layer widths ``sizes`` on ``device``: one warm-up step, then
-    steps until ``budget_s`` is spent (at least 2, at most 20)."""
+    :data:`CALIBRATION_REPEATS` rounds of steps sharing ``budget_s`` (at least 2 steps each, at
+    most 20), the fastest round counting; cached for the process."""
     m = max(1, min(n_models, CALIBRATION_MODELS))
+    key = (tuple(sizes), m, str(device), batch_size, torch.get_num_threads())
+    if key in _CALIBRATED:
+        return _CALIBRATED[key]
     stack = nets.MLPStack(list(sizes), activations="tanh", seeds=[0] * m, device=device)
     x = torch.rand(batch_size, sizes[0], device=stack.device) * 2 - 1
     y = torch.randint(0, sizes[-1], (batch_size,), device=stack.device)
     if stack.device.type == "cuda":
-        return _graph_step_seconds(stack, x, y, budget_s) / m
-    stack.sgd_step(x, y)
-    n, t0 = 0, time.perf_counter()
-    while n < 2 or (n < 20 and time.perf_counter() - t0 < budget_s):
+        seconds = _graph_step_seconds(stack, x, y, budget_s) / m
+    else:
         stack.sgd_step(x, y)
-        n += 1
-    return (time.perf_counter() - t0) / n / m
+        rounds = []
+        for _ in range(CALIBRATION_REPEATS):
+            n, t0 = 0, time.perf_counter()
+            while n < 2 or (n < 20 and time.perf_counter() - t0 < budget_s / CALIBRATION_REPEATS):
+                stack.sgd_step(x, y)
+                n += 1
+            rounds.append((time.perf_counter() - t0) / n)
+        seconds = min(rounds) / m
+    _CALIBRATED[key] = seconds
+    return seconds
 
 
 def _graph_step_seconds(stack: nets.MLPStack, x: torch.Tensor, y: torch.Tensor, budget_s: float) -> float:
@@ -122,31 +163,54 @@ def _graph_step_seconds(stack: nets.MLPStack, x: torch.Tensor, y: torch.Tensor, 
     return (time.perf_counter() - t0) / (n * steps)
 
 
-def stage_seconds(stages: list[Stage], device) -> tuple[list[float], str]:
-    """The wall time of each stage on ``device``, and how it was obtained: calibrated now on a
-    real device (``"cpu"``, ``"cuda"``), from the roofline model of a named GPU
-    (:data:`GPU_MODELS`: ``"h200"``, ``"h100"``, optionally ``"h200:triton"`` for the fused
-    kernels' 12 B/param, ``"h200:bound"`` for the copy-bandwidth bound itself), or from rates
-    measured earlier (a :class:`MeasuredRates`)."""
+def stage_seconds(stages: list[Stage], device, threads: int | None = None) -> tuple[list[float], str]:
+    """The wall time of each stage on ``device``, and how it was obtained (module docstring):
+    on ``"cpu"``, the rates :func:`host_rates` measured on this host at ``threads`` torch threads
+    (default: the current number) where they cover a stage, else a calibration now; on
+    ``"cuda"``, a calibration now; from the roofline model of a named GPU (:data:`GPU_MODELS`:
+    ``"h200"``, ``"h100"``, optionally ``"h200:triton"`` for the fused kernels' 12 B/param,
+    ``"h200:bound"`` for the copy-bandwidth bound itself); or from rates measured earlier (a
+    :class:`MeasuredRates`)."""
     if isinstance(device, MeasuredRates):
         return [s.step_equivalents() * device.step_seconds(s.sizes, s.n_models) for s in stages], device.method()
     if device.split(":")[0] in GPU_MODELS:
         model, variant = (device.split(":") + [""])[:2]
         gpu = GPU_MODELS[model]
         return [s.step_equivalents() * gpu.step_seconds(s.sizes, s.n_models, variant) for s in stages], gpu.method(variant)
-    models = {}
-    for s in stages:
-        models[(s.sizes, s.batch_size)] = max(models.get((s.sizes, s.batch_size), 0), s.n_models)
-    shapes = sorted(models)
-    per_shape = CALIBRATION_S / max(len(shapes), 1)
-    step = {shape: _step_seconds(shape[0], models[shape], device, shape[1], per_shape) for shape in shapes}
-    method = f"calibrated now on {len(shapes)} shape{'s' if len(shapes) > 1 else ''}"
-    return [s.step_equivalents() * step[(s.sizes, s.batch_size)] for s in stages], method
+    threads = int(threads or torch.get_num_threads())
+    measured = host_rates(threads) if torch.device(device).type == "cpu" else None
+    seconds, methods = [None] * len(stages), []
+    if measured is not None:
+        for i, s in enumerate(stages):
+            if measured.covers(s.sizes):
+                seconds[i] = s.step_equivalents() * measured.step_seconds(s.sizes, s.n_models)
+        if any(x is not None for x in seconds):
+            methods.append(measured.method())
+    rest = [s for s, x in zip(stages, seconds) if x is None]
+    if rest:
+        models = {}
+        for s in rest:
+            models[(s.sizes, s.batch_size)] = max(models.get((s.sizes, s.batch_size), 0), s.n_models)
+        shapes = sorted(models)
+        per_shape = CALIBRATION_S / max(len(shapes), 1)
+        prev = torch.get_num_threads()
+        torch.set_num_threads(threads) if torch.device(device).type == "cpu" else None
+        try:
+            step = {shape: _step_seconds(shape[0], models[shape], device, shape[1], per_shape) for shape in shapes}
+        finally:
+            torch.set_num_threads(prev)
+        for i, s in enumerate(stages):
+            if seconds[i] is None:
+                seconds[i] = s.step_equivalents() * step[(s.sizes, s.batch_size)]
+        methods.append(f"calibrated now on {len(shapes)} shape{'s' if len(shapes) > 1 else ''}, fastest of "
+                       f"{CALIBRATION_REPEATS} rounds")
+    return seconds, "; ".join(methods)
 
 
-def estimate(stages: list[Stage], device: str) -> Estimate:
-    """The wall time of ``stages`` on ``device`` (see :func:`stage_seconds`)."""
-    seconds, method = stage_seconds(stages, device)
+def estimate(stages: list[Stage], device: str, threads: int | None = None) -> Estimate:
+    """The wall time of ``stages`` on ``device`` at ``threads`` torch threads on a CPU (see
+    :func:`stage_seconds`)."""
+    seconds, method = stage_seconds(stages, device, threads)
     updates = sum(s.n_models * s.updates for s in stages)
     return Estimate(sum(seconds), updates, device, method)
 
@@ -195,21 +259,76 @@ about 4.3 TB/s (the project's design measurements); H100 SXM taken as 3.0 TB/s, 
 @dataclass(frozen=True)
 class MeasuredRates:
     """Training rates measured on a device (``benchmarks/``): model-updates/s of the stack
-    trainer at ``M`` models side by side, ``rates = {M: rate}``, for a net of ``n_parameters``.
-    A stage's seconds per model-update are taken at the measured ``M`` nearest its own (on a
-    log scale), scaled by its parameter count (batch-10 SGD costs in proportion to it)."""
+    trainer at ``M`` models side by side, ``rates = {M: rate}``, for a net of ``n_parameters``;
+    ``by_size`` may add other nets, ``{n_parameters: {M: rate}}``. A stage's seconds per
+    model-update are taken at the measured net nearest its own in parameters and, within it,
+    at the measured ``M`` nearest its own (both on a log scale), scaled by its parameter count
+    (within :data:`SIZE_FACTOR` of a measured net, see :meth:`covers`)."""
 
     name: str
     rates: dict
     n_parameters: int
     source: str = ""
+    by_size: dict = field(default_factory=dict)
+
+    def _sizes(self) -> dict:
+        return {self.n_parameters: self.rates} | dict(self.by_size)
+
+    def covers(self, sizes: tuple[int, ...]) -> bool:
+        """Whether a net of layer widths ``sizes`` is within :data:`SIZE_FACTOR` of a measured one."""
+        params = _n_parameters(sizes)
+        return any(abs(math.log(params / p)) <= math.log(SIZE_FACTOR) for p in self._sizes())
 
     def step_seconds(self, sizes: tuple[int, ...], n_models: int) -> float:
-        import math
-
-        m = min(self.rates, key=lambda k: abs(math.log(k) - math.log(max(n_models, 1))))
-        params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
-        return params / self.n_parameters / self.rates[m]
+        params = _n_parameters(sizes)
+        near = min(self._sizes(), key=lambda p: abs(math.log(p) - math.log(params)))
+        rates = self._sizes()[near]
+        m = min(rates, key=lambda k: abs(math.log(k) - math.log(max(n_models, 1))))
+        return params / near / rates[m]
 
     def method(self) -> str:
         return f"rates measured on {self.name}" + (f" ({self.source})" if self.source else "")
+
+
+def _n_parameters(sizes) -> int:
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def rates_from_record(record: dict, threads: int, name: str, source: str) -> MeasuredRates | None:
+    """The stack trainer's rates at ``threads`` torch threads in one benchmark record (as
+    ``benchmarks/throughput.py`` writes it: rows ``impl == "train"`` per net and ``M``), every
+    measured net included; None if it has none at that thread count (or is of the old format)."""
+    by_size: dict = {}
+    nets_ = record.get("nets", {})
+    for row in record.get("rows", []):
+        if row.get("impl") == "train" and row.get("threads") == threads and row.get("net") in nets_ and row.get("M"):
+            p = int(nets_[row["net"]]["n_parameters"])
+            by_size.setdefault(p, {})[int(row["M"])] = float(row["model_updates_per_s"])
+    if not by_size:
+        return None
+    first = min(by_size)
+    return MeasuredRates(name, by_size[first], first, source, {p: r for p, r in by_size.items() if p != first})
+
+
+def host_rates(threads: int, results_dir: Path | None = None, cpu: str | None = None) -> MeasuredRates | None:
+    """The training rates ``make bench`` measured on this host at ``threads`` torch threads
+    (the newest record in ``results_dir``, default :data:`RESULTS_DIR`, whose device names
+    this CPU model and core count), or None if there is none. ``cpu``: another host's
+    device description instead (``"CPU: Intel(R) Xeon(R) Processor (2 cores"``, as provenance
+    writes it), to estimate a run made there."""
+    folder = Path(results_dir or RESULTS_DIR)
+    want = cpu.split(", ")[0] if cpu else f"CPU: {host.cpu_model()} ({os.cpu_count()} cores"
+    model = want.removeprefix("CPU: ").split(" (")[0]
+    name = f"{'this host' if cpu is None else 'the host'} ({model}, {threads} torch thread{'s' if threads > 1 else ''})"
+    best = None
+    for path in sorted(folder.glob("cpu-*.json")) if folder.is_dir() else ():
+        try:
+            rec = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if not str(rec.get("device", "")).startswith(want):
+            continue
+        rates = rates_from_record(rec, threads, name, f"make bench, {rec.get('date', '?')}, benchmarks/results/{path.name}")
+        if rates is not None and (best is None or rec.get("date", "") >= best[0]):
+            best = (rec.get("date", ""), rates)
+    return None if best is None else best[1]

@@ -150,9 +150,16 @@ def and_list(items, fmt: str = "{}", empty: str = "none") -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+VERDICT_MARKS = ("**Verdict:", "**Not archived")
+"""How a verdict part of a caption begins (:func:`verdict`, :meth:`glorot.claims.Judgement.sentence`)."""
+
+
 def caption(*parts: str) -> str:
     """The text under a figure or table: its non-empty ``parts`` (what it shows, the scale
-    and provenance line, the paper's counterpart, the verdict), each ended by a full stop."""
+    and provenance line, the paper's counterpart, the verdict), each ended by a full stop. A
+    verdict comes first, right after the figure's own words: the reader's question is what
+    the figure says about the paper; the scale and provenance follow it, whatever order the
+    parts were given in."""
     out = []
     for part in parts:
         if part is None:
@@ -164,5 +171,6 @@ def caption(*parts: str) -> str:
             out.append(part if part.endswith(_SENTENCE_ENDS) else part + ".")
     if not out:
         raise ValueError("a caption needs at least one non-empty part")
-    return " ".join(out)
+    first = [p for p in out if p.startswith(VERDICT_MARKS)]
+    return " ".join(first + [p for p in out if not p.startswith(VERDICT_MARKS)])
 

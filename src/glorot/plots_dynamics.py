@@ -298,11 +298,14 @@ def cost_curves(curves: pd.DataFrame, best: pd.DataFrame, split: str = "test"):
 @figure_function
 def fig9_weight_gradients(stats: pd.DataFrame, order: tuple[str, ...] = ("standard", "normalized")):
     """Fig. 9: standard-deviation intervals (mean ± std) of the weight gradients of each layer
-    over training, standard initialization on top, normalized below; the two panels share their
-    y range, as the paper's do (±0.05), so the spread can be compared."""
+    over training, standard initialization on top, normalized below. Each panel has the y range
+    of its own data, and its title says so: the paper's two panels share one (±0.05), but ours
+    differ by an order of magnitude, and a shared range flattened the standard panel's five
+    layers into one band, hiding the ordering the figure is about (the spread across layers is
+    compared in numbers, in the chapter's table)."""
     wg = stats[stats["quantity"] == "weight_grad"]
     inits = [i for i in order if i in set(wg["init"])]
-    fig, axes = _subplots(len(inits), 1, height=0.7 + 2.7 * len(inits), sharey=True)
+    fig, axes = _subplots(len(inits), 1, height=0.7 + 2.7 * len(inits), sharey=False)
     for ax, init in zip(axes[:, 0], inits):
         panel = wg[wg["init"] == init]
         for layer, gl in _drawable(panel, ["mean", "std"]).groupby("layer"):
@@ -312,7 +315,8 @@ def fig9_weight_gradients(stats: pd.DataFrame, order: tuple[str, ...] = ("standa
             ax.plot(gl["epoch"], gl["mean"] - gl["std"], color=color, lw=1)
         ax.axhline(0, color="0.7", lw=0.5)
         ax.set_ylabel("weight gradients")
-        ax.set_title(f"tanh, {init} initialization: mean ± std of ∂C/∂W{_diverged_note(panel, ['mean', 'std'])}")
+        ax.set_title(f"tanh, {init} initialization: mean ± std of ∂C/∂W (own y range)"
+                     f"{_diverged_note(panel, ['mean', 'std'])}")
         _epoch_axis(ax)
     _figure_legend(fig, layer_handles(sorted(wg["layer"].unique())))
     return fig

@@ -15,10 +15,12 @@ with no archive entry gives a :class:`Missing`, and every claim judged on one sa
 
 **Which run.** Each role (:data:`RUNS`) is read with the configuration of the chapter that shows
 its claims (its default parameters), at the largest scale that chapter shows and the archive
-holds: at the ``quick`` profile, the ``wide`` profile (the paper's 1000 units on a CPU: Figs.
-3-4 and 9-10) where the experiment has one; else the chapter's *longer run* (``longer_factor``
-times the profile's updates, :func:`glorot.experiments.longer_run`); else the profile's own run.
-The scale column says which (``quick ×5`` is the longer run of ``quick``).
+holds: at the ``quick`` profile, the ``long`` profile (the paper's number of updates at width
+100, where a claim about orderings and dynamics is judged for real) where the experiment has
+one; else the ``wide`` profile (the paper's 1000 units on a CPU, for a few epochs: Figs. 3-4
+and 9-10); else the chapter's *longer run* (``longer_factor`` times the profile's updates,
+:func:`glorot.experiments.longer_run`); else the profile's own run. The scale column says
+which (``quick ×5`` is the longer run of ``quick``).
 """
 
 from __future__ import annotations
@@ -91,16 +93,17 @@ def archived(name: str, profile: str, **overrides) -> Run:
 
 
 def load_runs(profile: str = "quick", longer_factor: int = 5) -> dict[str, Run]:
-    """Every run of :data:`RUNS` at ``profile`` (module docstring: at ``quick``, the ``wide``
-    run where the experiment has that profile and it is archived; else the chapter's longer run
+    """Every run of :data:`RUNS` at ``profile`` (module docstring: at ``quick``, the ``long``
+    run, else the ``wide`` run, where the experiment has that profile and it is archived; else the chapter's longer run
     where archived; else the profile's run; else a :class:`Missing` for the profile's
     configuration). Both parameters are checked first."""
     runs = {}
     for role, (name, overrides, keys) in RUNS.items():
         base = config(name, profile, **overrides)  # validates the profile
         run: Run | None = None
-        if profile == "quick" and "wide" in experiment(name).profiles:
-            run = archived(name, "wide", **overrides)
+        for larger in ("long", "wide") if profile == "quick" else ():
+            if (run is None or isinstance(run, Missing)) and larger in experiment(name).profiles:
+                run = archived(name, larger, **overrides)
         if (run is None or isinstance(run, Missing)) and keys is not None:
             longer, _ = longer_run(profile, longer_factor, base, keys)  # validates longer_factor
             if longer is not None:

@@ -95,3 +95,23 @@ def bold_marks(errors: Mapping[str, float], n: int | Mapping[str, int], alpha: f
         rows.append({"row": name, "error": present[name], "n": ns[name], "best": best, "z": z, "p_value": p,
                      "bold": bool(name == best or p >= alpha)})
     return pd.DataFrame(rows).set_index("row")
+
+
+def p_text(p: float, alpha: float = ALPHA) -> str:
+    """A p-value printed with enough digits that it reads on the right side of ``alpha``
+    (:data:`glorot.stats.ALPHA`, the paper's 0.005): two significant digits (``0.47``,
+    ``0.0051``), more where two would print ``alpha`` itself or cross it (p = 0.00499 prints
+    ``0.00499``, p = 0.00501 prints ``0.00501``: never ``0.005`` beside "(not) significant at
+    0.005" unless p is 0.005); a p far below ``alpha`` in scientific notation (``6.0e-05``);
+    ``—`` for a missing one."""
+    if p is None or not math.isfinite(float(p)):
+        return "—"
+    p = float(p)
+    if p < min(alpha, 1e-3) / 5:
+        return f"{p:.1e}"
+    for digits in range(2, 8):
+        text = f"{p:.{digits}g}"
+        shown = float(text)
+        if (shown < alpha) == (p < alpha) and (shown != alpha or p == alpha):
+            return text
+    return repr(p)

@@ -2,29 +2,39 @@
 on the runs of :mod:`glorot.experiments.cost` (see :mod:`glorot.claims` for what a claim is).
 
 Chapter ``03_cost`` prints these verdicts under its figures and tables; the scorecard lists
-them with the run of their role (``cost_surface`` for Fig. 5, ``cost_comparison`` for the
-training comparison, whose scorecard run is the chapter's longer run where it is archived).
+them with the run of their role (``cost_surface`` for Fig. 5; ``cost_comparison`` for the
+training comparison, whose closest run to the paper's is the ``long`` profile's: width 100,
+the paper's 2.5M updates).
 
-**Scale.** Fig. 5's surfaces train nothing (scale ``none``). The training comparison is a
-claim about the end of training at the paper's width and number of updates (``full``): a
-partial result in a smaller run is "not yet at paper scale" (:meth:`glorot.claims.Claim.judge`).
+**Scale.** Fig. 5's surfaces train nothing (scale ``none``). The two training claims,
+:func:`_training` and :func:`_output_gradients`, are ``full``: they need the paper's width
+*and* its number of updates, so a partial or differing result in a narrower or shorter run
+reads "not yet at paper scale" (:meth:`glorot.claims.Claim.judge`), also at the paper's 2.5M
+updates at width 100 (the ``long`` profile). They are not ``budget`` claims: the paper does
+not say on which network the log-likelihood "worked much better" (its networks are 1000
+wide), and nothing in §4.1's argument makes the outcome independent of the width, unlike the
+variance argument of §4.2 behind the budget claims. Under plain SGD with the fan-in
+initialization (eq. 1) an update moves the output layer's pre-activations by about
+ε·n·E[z²]·∂C/∂s (eq. 3 summed over the n hidden units), ten times more at width 1000 than at
+100 for the same rate, while the first layer's step does not grow with n; how fast a network
+becomes confidently wrong, where Fig. 5's plateaus of the quadratic cost lie, and so which
+cost ends lower after 2.5M updates, can then change with the width in a way one learning-rate
+grid per cost does not undo.
 
 **A network that did not learn.** Each cost's learning rate is chosen on validation error
 from a grid, as the paper chose its rates. When the chosen network of either cost is still
-within :data:`PLATEAU_MARGIN` of always answering the most frequent class at the end, no rate
-of the grid made it learn: comparing the two costs then measures the grid, not the cost, and
-:func:`_training` is **inconclusive**.
+within :data:`PLATEAU_MARGIN` of always answering the most frequent class of the run's test
+set at the end (:func:`majority_error`), no rate of the grid made it learn: comparing the two
+costs then measures the grid, not the cost, and :func:`_training` is **inconclusive**.
 """
 
 from __future__ import annotations
 
-import math
-
-import pandas as pd
-
-from .. import pages, shapeset, stats
+from .. import pages, stats
 from ..experiments import Result, cost as cost_analysis, experiment
+from ..stats import p_text
 from .base import Claim, Judgement, register
+from .plateau import PLATEAU_MARGIN, majority_error
 
 SECTION = "§4.1 The cost function"
 PAGE = "03_cost"
@@ -63,27 +73,7 @@ STUCK_MARGIN = 0.01
 """The probe examples "meet the quadratic cost's plateaus" when the largest share misclassified
 with an output gradient below 0.01 ("stuck") is higher with the quadratic cost than with the
 cross-entropy by more than one point."""
-PLATEAU_MARGIN = 0.01
-"""A Shapeset network whose final test error is within one point of always answering the most
-frequent class (:func:`majority_error`) did not learn."""
-
-
 # --------------------------------------------------------------------------- helpers the rules and the page share
-
-
-def p_text(p: float, alpha: float = stats.ALPHA) -> str:
-    """A p-value printed with enough digits that it reads on the right side of ``alpha``: two
-    significant digits (``0.47``, ``0.0051``), more where two would print ``alpha`` itself or
-    cross it (p = 0.00499 prints ``0.00499``, never ``0.0050`` beside "significant at 0.005")."""
-    p = float(p)
-    if not math.isfinite(p):
-        return f"{p}"
-    for digits in range(2, 8):
-        text = f"{p:.{digits}g}"
-        shown = float(text)
-        if p == alpha or (shown != alpha and (shown < alpha) == (p < alpha)):
-            return text
-    return f"{p:.8g}"
 
 
 def pct(x: float) -> str:
@@ -92,10 +82,11 @@ def pct(x: float) -> str:
     return f"{v:.1f}%" if v >= 1 or v == 0 else f"{v:.2g}%"
 
 
-def majority_error() -> float:
-    """The test error of always answering Shapeset's most frequent class (a single shape, 1/6):
-    the plateau a network that did not learn stays on."""
-    return 1.0 - float(shapeset.class_probabilities().max())
+def share_of_paper(updates: int, paper_updates: int) -> str:
+    """``updates`` as a share of the paper's, in %: ``1.6``, ``8``, ``100`` (two significant
+    digits below 10%, whole numbers from there)."""
+    v = 100 * updates / paper_updates
+    return f"{v:.2g}" if v < 10 else f"{v:.0f}"
 
 
 def drawn_surface(run: Result) -> dict:
@@ -161,9 +152,11 @@ def output_gradients(run: Result) -> dict:
 
 
 def _where(run: Result) -> str:
+    """``after 40,000 updates (1.6% of the paper's 2.5M) at width 100 (the paper's: 1000)``."""
     u, w = run.config["updates"], run.config["width"]
-    ref = experiment(run.experiment).defaults("paper")["updates"]
-    return f"after {u:,} updates ({100 * u / ref:.2g}% of the paper's {ref / 1e6:g}M) at width {w}"
+    ref = experiment(run.experiment).defaults("paper")
+    width = f"at width {w:,}" + ("" if w >= ref["width"] else f" (the paper's: {ref['width']:,})")
+    return f"after {u:,} updates ({share_of_paper(u, ref['updates'])}% of the paper's {ref['updates'] / 1e6:g}M) {width}"
 
 
 # --------------------------------------------------------------------------- Fig. 5
@@ -248,7 +241,8 @@ def _plateaus(run: Result) -> Judgement:
 
 
 def _stuck(run: Result, t: dict) -> list[str]:
-    plateau = majority_error()
+    """The costs whose chosen network ends within :data:`PLATEAU_MARGIN` of :func:`majority_error`."""
+    plateau = majority_error(t["n_test"])
     return [c for c in COSTS if t[c] > plateau - PLATEAU_MARGIN]
 
 
@@ -256,7 +250,10 @@ def _training(run: Result) -> Judgement:
     """§4.1's "worked much better": ours is :func:`training_comparison`. Inconclusive when a
     cost's chosen network did not learn (module docstring). The cross-entropy's test error
     lower, significantly at p = :data:`glorot.stats.ALPHA` (Table 1's test): agrees; lower but
-    not significantly: partly; not lower: differs."""
+    not significantly: partly; not lower: differs.
+
+    Scale ``full``, not ``budget`` (module docstring): the width changes how fast each cost's
+    network learns, so the paper's 2.5M updates at width 100 are below the paper's scale."""
     t = training_comparison(run)
     ce, q = t["cross_entropy"], t["quadratic"]
     ours = (f"test error {100 * ce:.1f}% with the cross-entropy, {100 * q:.1f}% with the quadratic cost "
@@ -267,8 +264,9 @@ def _training(run: Result) -> Judgement:
         who = " and ".join(f"the {COSTS[c]} network (test error {100 * t[c]:.1f}% at the end, at its chosen rate "
                            f"{t['lr_' + c]:g})" for c in stuck)
         return Judgement("inconclusive", f"{who} did not learn at any rate of the grid: always answering the most frequent "
-                         f"class errs {100 * majority_error():.1f}%, so the comparison measures the learning-rate grid, not "
-                         "the cost", f"{pages.and_list([COSTS[c] for c in stuck])} did not learn (" + ours + ")",
+                         f"class errs {100 * majority_error(t['n_test']):.1f}% on this test set, so the comparison "
+                         "measures the learning-rate grid, not the cost",
+                         f"{pages.and_list([COSTS[c] for c in stuck])} did not learn ({ours})",
                          values | {"not_learned": stuck})
     numbers = (f"quadratic minus cross-entropy test error is {t['diff']:+.1f} points (z = {t['z']:.2f}, p = "
                f"{p_text(t['p_value'])}, {'' if t['significant'] else 'not '}significant at p = {stats.ALPHA:g}) {_where(run)}")
@@ -286,7 +284,11 @@ def _output_gradients(run: Result) -> Judgement:
     """Fig. 5's plateaus as the training examples meet them: ours is :func:`output_gradients`.
     The quadratic cost's largest stuck share above the cross-entropy's by more than
     :data:`STUCK_MARGIN`: agrees; otherwise its median output gradient the smaller: partly;
-    else differs."""
+    else differs.
+
+    Scale ``full``, not ``budget``: whether misclassified examples reach the softmax's
+    saturated, confidently wrong outputs depends on how far an update moves the output layer,
+    which grows with the width (module docstring)."""
     o = output_gradients(run)
     g, s = o["grad"], o["stuck"]
     said = (f"at the end the median output gradient is {g['quadratic']:.3f} with the quadratic cost against "

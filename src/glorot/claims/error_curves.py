@@ -17,14 +17,15 @@ two networks both still on it are not ordered at all.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import data, pages, paper, stats
+from .. import pages, paper, stats
 from ..experiments import Result, error_curves as ec
+from ..stats import p_text
 from .base import Claim, Judgement, register
+from .plateau import PLATEAU_MARGIN, majority_error
 
 # --------------------------------------------------------------------------- the paper's numbers and the rules' thresholds
 
@@ -39,9 +40,6 @@ read off the figure, so only roughly known)."""
 TAU_PARTLY = 0.6
 """Fig. 11's order: Kendall's τ against the paper's order of at least 0.6 (at least 80% of the
 pairs in the paper's order) is "close to the paper's order" (partly); τ = 1 agrees."""
-PLATEAU_MARGIN = 0.01
-"""A Shapeset network whose test error is not more than one point below :func:`majority_error`
-has not left the plateau of the most frequent class (Fig. 11: the depth-5 sigmoid's flat ~83%)."""
 SVM_CLEAR_SHARE = 0.5
 """§5: the network beats the SVM "clearly" (paper: 50.47% against 59.47%, 9 points) when it is
 significantly better (p < 0.005) by at least half the paper's gap; significantly better by
@@ -55,30 +53,6 @@ LABELS = {k: c.label for k, c in paper.CONFIGURATIONS.items()}
 
 
 # --------------------------------------------------------------------------- helpers the rules (and the pages' prose) share
-
-
-def p_text(p: float, alpha: float = stats.ALPHA) -> str:
-    """A p-value printed with enough digits to sit beside "significant at ``alpha``" without
-    contradicting it: ``0.0052`` (not ``0.005``) for a p just above 0.005, ``0.64``, ``1.1e-221``."""
-    if p is None or pd.isna(p):
-        return "—"
-    p = float(p)
-    if p < min(alpha, 1e-3) / 5:
-        return f"{p:.1e}"
-    for digits in range(2, 8):
-        s = f"{p:.{digits}g}"
-        v = float(s)
-        if (v < alpha) == (p < alpha) and (v != alpha or p == alpha):
-            return s
-    return repr(p)
-
-
-@functools.lru_cache(maxsize=8)
-def majority_error(n_test: int) -> float:
-    """The test error of always answering the most frequent class on the first ``n_test``
-    examples of the fixed Shapeset test set (:func:`glorot.data.examples`): the plateau."""
-    _, y = data.examples("shapeset", int(n_test), "test")
-    return 1.0 - float(y.bincount(minlength=9).max()) / len(y)
 
 
 def means(final: pd.DataFrame) -> pd.Series:

@@ -18,6 +18,8 @@ per weight gradient, which the paper does not give, and are not part of its clai
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -73,26 +75,61 @@ WITH_F_PARTLY = (0.25, 0.35)
 """Eqs. (5)-(6) carried through f (:func:`eqs_with_f`) explain the measured network when they
 predict each layer's activation std within 10% and each layer-to-layer gradient variance ratio
 within 15%; within 25% and 35%: in part."""
-JACOBIAN_AGREE, JACOBIAN_PARTLY = 0.05, 0.10
-"""|ours - paper| for eq. (17): the paper gives one digit, so within 0.05 (ours rounds to the
-paper's digit) agrees, within 0.1 (one off in that digit) partly, else differs."""
+JACOBIAN_TOLERANCE = 0.05
+"""Eq. (17)'s numbers, "around 0.8" and "drops down to 0.5", have one digit: ours agrees when
+|ours − paper| is at most half a unit of that digit, 0.05 (ours then rounds to the paper's
+value); up to one unit, 2 × 0.05 = 0.1 (ours rounds to the next digit): partly; more: differs.
+The one tolerance of the rule :func:`_jacobian`, which the chapter and the scorecard both call
+(0.734 against 0.8 is a gap of 0.066, 8.2% of 0.8: more than the tolerance, so partly)."""
+SLACK = 1e-9
+"""A value on a threshold counts as within it: comparisons allow this relative slack for the
+rounding of float arithmetic (0.8 − 0.75 is 0.05000000000000004)."""
 
 
 # --------------------------------------------------------------------------- helpers the rules and the page share
 
 
-def layer_sizes(run: Result) -> list[int]:
-    """The layer sizes of the ``init_statistics`` network: input, ``depth`` hidden layers of
-    ``width``, output."""
-    n_in, n_out = data.input_dim(run.config["dataset"])
-    return [n_in] + [int(run.config["width"])] * int(run.config["depth"]) + [n_out]
+def within(value: float, limit: float) -> bool:
+    """``value <= limit``, a value on the limit included (:data:`SLACK`)."""
+    return float(value) <= float(limit) * (1 + SLACK) + SLACK * 1e-3
 
 
-def weight_variances(run: Result) -> pd.DataFrame:
+def sided(value: float, limits, decimals: int, up: bool = False) -> str:
+    """``value`` with ``decimals`` decimals, or more where fewer would print it on the other
+    side of one of ``limits`` (below, on or above it, as :func:`within` tells) than ``value``
+    is (a gap of 0.0504 against a tolerance of 0.05 prints ``0.0504``, not ``0.050``; a
+    factor of 2.99 against 3 prints ``2.99``, not ``3.0``). With ``up`` the last decimal is rounded up, for
+    "within X": a gap of 8.2% reads "within 8.2%", 7.33% "within 7.4%", never "within 7%"."""
+    def side(x, lim):  # below, on or above the limit (on it: within SLACK)
+        return (not within(x, lim)) - (not within(lim, x))
+
+    value = float(value)
+    for d in range(decimals, decimals + 6):
+        shown = math.ceil(value * 10**d - 1e-9) / 10**d if up else value
+        text = f"{shown:.{d}f}"
+        if all(side(float(text), lim) == side(value, lim) for lim in limits):
+            return text
+    return repr(value)
+
+
+def _config(run):
+    """A run's configuration, or the configuration itself."""
+    return run.config if isinstance(run, Result) else run
+
+
+def layer_sizes(run) -> list[int]:
+    """The layer sizes of the ``init_statistics`` network (a run or its configuration): input,
+    ``depth`` hidden layers of ``width``, output."""
+    cfg = _config(run)
+    n_in, n_out = data.input_dim(cfg["dataset"])
+    return [n_in] + [int(cfg["width"])] * int(cfg["depth"]) + [n_out]
+
+
+def weight_variances(run) -> pd.DataFrame:
     """The weights both initializations draw for the network of Figs. 6-8 (the run's sizes and
-    seed), layer by layer: realised n·Var[W] (n the fan-in) beside eq. (15), and the normalized
-    init's Var[W] over eq. (12)'s 2/(n_in + n_out)."""
-    seed = int(run.config["seed"])
+    seed; a run or its configuration), layer by layer: realised n·Var[W] (n the fan-in) beside
+    eq. (15), and the normalized init's Var[W] over eq. (12)'s 2/(n_in + n_out)."""
+    seed = int(_config(run)["seed"])
     stack = nets.MLPStack(layer_sizes(run), inits=list(INITS), seeds=[seed, seed])
     return pd.DataFrame([
         {"layer": i + 1, "n_in": W.shape[1], "n_out": W.shape[2],
@@ -188,12 +225,13 @@ def _variance_equations(run: Result) -> Judgement:
     w = variance_gap(run)
     gap = float(w["gap"])
     where = f"{w['quantity'].split(' (')[0].replace('dC/ds', '∂C/∂s')}, {w['init']} initialization, layer {int(w['layer'])}"
-    said = f"every measured variance is within {100 * gap:.1f}% of eqs. (5)–(6) (largest gap: {where})"
-    ours = f"measured within {100 * gap:.1f}% of the equations in all {len(v)} cells"
+    shown = sided(100 * gap, (100 * MATCH_TOLERANCE, 250 * MATCH_TOLERANCE), 1, up=True)
+    said = f"every measured variance is within {shown}% of eqs. (5)–(6) (largest gap: {where})"
+    ours = f"measured within {shown}% of the equations in all {len(v)} cells"
     values = {"worst_gap": gap, "tolerance": MATCH_TOLERANCE}
-    if gap <= MATCH_TOLERANCE:
+    if within(gap, MATCH_TOLERANCE):
         return Judgement("agrees", f"{said}, within {100 * MATCH_TOLERANCE:.0f}%", ours, values)
-    if gap <= 2.5 * MATCH_TOLERANCE:
+    if within(gap, 2.5 * MATCH_TOLERANCE):
         return Judgement("partly", f"{said}, over {100 * MATCH_TOLERANCE:.0f}%", ours, values)
     return Judgement("differs", f"{said}, over {250 * MATCH_TOLERANCE:.0f}%", ours, values)
 
@@ -204,7 +242,7 @@ def _factor(run: Result, quantity: str, upward: bool, what: str, way: str) -> Ju
     f = per_layer_factor(run, quantity)
     if not upward:
         f = 1 / f  # the factor per layer going down, toward the input
-    ok = {k: bool(abs(f[k] - PAPER_N_VAR_W[k]) <= MATCH_TOLERANCE * PAPER_N_VAR_W[k]) for k in INITS}
+    ok = {k: within(abs(f[k] - PAPER_N_VAR_W[k]), MATCH_TOLERANCE * PAPER_N_VAR_W[k]) for k in INITS}
     said = (f"going {way} one layer multiplies {what} by {f['standard']:.3f} with the standard initialization (eq. 15: 1/3) "
             f"and {f['normalized']:.3f} with the normalized one (eq. 16: 1)")
     ours = f"×{f['standard']:.3f} per layer {way} (standard), ×{f['normalized']:.3f} (normalized)"
@@ -231,12 +269,14 @@ def _weights_drawn(run: Result) -> Judgement:
     """Ours: :func:`weight_deviations` of :func:`weight_variances`. Both within
     :data:`WEIGHT_VAR_AGREE`: agrees; within :data:`WEIGHT_VAR_PARTLY`: partly; else differs."""
     std_dev, norm_dev = weight_deviations(weight_variances(run))
-    said = (f"the realised n·Var[W] is within {100 * std_dev:.1f}% of eq. (15)'s 1/3 (standard) and Var[W] within "
-            f"{100 * norm_dev:.1f}% of eq. (12)'s 2/(n_in + n_out) (normalized), in every layer")
-    ours = f"within {100 * std_dev:.1f}% (standard) and {100 * norm_dev:.1f}% (normalized) of the formulas"
+    lims = (100 * WEIGHT_VAR_AGREE, 100 * WEIGHT_VAR_PARTLY)
+    sd, nd = sided(100 * std_dev, lims, 1, up=True), sided(100 * norm_dev, lims, 1, up=True)
+    said = (f"the realised n·Var[W] is within {sd}% of eq. (15)'s 1/3 (standard) and Var[W] within "
+            f"{nd}% of eq. (12)'s 2/(n_in + n_out) (normalized), in every layer")
+    ours = f"within {sd}% (standard) and {nd}% (normalized) of the formulas"
     values = {"standard": std_dev, "normalized": norm_dev}
     worst = max(std_dev, norm_dev)
-    kind = "agrees" if worst < WEIGHT_VAR_AGREE else "partly" if worst < WEIGHT_VAR_PARTLY else "differs"
+    kind = "agrees" if within(worst, WEIGHT_VAR_AGREE) else "partly" if within(worst, WEIGHT_VAR_PARTLY) else "differs"
     return Judgement(kind, said + {"agrees": "", "partly": f", over {100 * WEIGHT_VAR_AGREE:.0f}%",
                                    "differs": f", over {100 * WEIGHT_VAR_PARTLY:.0f}%"}[kind], ours, values)
 
@@ -259,17 +299,19 @@ def _zero_peaks(run: Result, quantity: str, rising: bool, paper: dict, paper_lay
     std_change = float(s.iloc[-1] / s.iloc[0]) if rising else float(s.iloc[0] / s.iloc[-1])
     std_spread = float(s.max() / s.min())
     norm_spread = float(n.max() / n.min())
-    changes = moves and std_change >= RATIO_SHRINKS
-    alike = norm_spread <= RATIO_ALIKE
+    changes = moves and within(RATIO_SHRINKS, std_change)
+    alike = within(norm_spread, RATIO_ALIKE)
     fmt = ".3g"
     verb = ("rises" if rising else "falls") + (" with every layer," if moves else ", but not with every layer,")
     said_std = (f"with the standard initialization the 0-peak {verb} {s.iloc[0]:{fmt}} → {s.iloc[-1]:{fmt}} from layer 1 to "
-                f"{top} (×{std_change:.1f}; paper: layer {top if paper_layer == 'top' else 1} about {paper['standard']:g})"
+                f"{top} (×{sided(std_change, (RATIO_SHRINKS,), 1)}; paper: layer {top if paper_layer == 'top' else 1} "
+                f"about {paper['standard']:g})"
                 + ("" if rising else ": the gradients shrink toward the input"))
-    said_norm = (f"the normalized peaks go {n.iloc[0]:{fmt}} → {n.iloc[-1]:{fmt}} (×{norm_spread:.2f} largest over smallest; "
+    spread = sided(norm_spread, (RATIO_ALIKE,), 2)
+    said_norm = (f"the normalized peaks go {n.iloc[0]:{fmt}} → {n.iloc[-1]:{fmt}} (×{spread} largest over smallest; "
                  f"paper: all about {paper['normalized']:g})")
     ours = (f"0-peak {s.iloc[0]:{fmt}} → {s.iloc[-1]:{fmt}} from layer 1 to {top} (standard), "
-            f"{n.min():{fmt}}–{n.max():{fmt}} (normalized, ×{norm_spread:.2f})")
+            f"{n.min():{fmt}}–{n.max():{fmt}} (normalized, ×{spread})")
     values = {f"paper_peak_{k}": v for k, v in paper.items()} | {
         "standard_change": std_change, "standard_spread": std_spread, "normalized_spread": norm_spread, "monotone": moves}
     if changes and alike:
@@ -277,8 +319,9 @@ def _zero_peaks(run: Result, quantity: str, rising: bool, paper: dict, paper_lay
     if changes and norm_spread < std_spread / 2:
         return Judgement("partly", f"{said_std}; but the normalized panel is not alike across layers as the paper's is: "
                          f"{said_norm}, against ×{std_spread:.1f} with the standard one", ours, values)
-    why = (f"the standard 0-peak does not {'rise' if rising else 'fall'} by ×{RATIO_SHRINKS:g} at every layer" if not changes
-           else "the normalized peaks spread as much as the standard ones")
+    why = (f"the standard 0-peak does not {'rise' if rising else 'fall'} at every layer and by at least ×{RATIO_SHRINKS:g} "
+           "from layer 1 to the top" if not changes
+           else "the normalized peaks spread more than half as much as the standard ones")
     return Judgement("differs", f"{said_std}; {said_norm}: {why}", ours, values)
 
 
@@ -300,15 +343,17 @@ def _with_f(run: Result) -> Judgement:
     z_err = max(v[0] for v in e["errors"].values())
     g_err = max(v[1] for v in e["errors"].values())
     act = run.config["activation"]
-    kind = ("agrees" if z_err < WITH_F_AGREE[0] and g_err < WITH_F_AGREE[1] else
-            "partly" if z_err < WITH_F_PARTLY[0] and g_err < WITH_F_PARTLY[1] else "differs")
+    kind = ("agrees" if within(z_err, WITH_F_AGREE[0]) and within(g_err, WITH_F_AGREE[1]) else
+            "partly" if within(z_err, WITH_F_PARTLY[0]) and within(g_err, WITH_F_PARTLY[1]) else "differs")
     so = {"agrees": f"so the spread of the normalized panels is what the equations predict for our inputs once {act}'s slope "
                     "is counted",
           "partly": f"so counting {act}'s slope explains most, not all, of the spread of the normalized panels",
           "differs": f"so counting {act}'s slope does not explain the spread of the normalized panels"}[kind]
-    return Judgement(kind, f"eqs. (5)–(6) with f kept predict each layer's activation std to within {100 * z_err:.0f}% and "
-                     f"the layer-to-layer gradient variance ratio to within {100 * g_err:.0f}%, {so}",
-                     f"activation std within {100 * z_err:.0f}%, gradient ratios within {100 * g_err:.0f}% of eqs. (5)–(6) "
+    z_txt = sided(100 * z_err, (100 * WITH_F_AGREE[0], 100 * WITH_F_PARTLY[0]), 1, up=True)
+    g_txt = sided(100 * g_err, (100 * WITH_F_AGREE[1], 100 * WITH_F_PARTLY[1]), 1, up=True)
+    return Judgement(kind, f"eqs. (5)–(6) with f kept predict each layer's activation std to within {z_txt}% and "
+                     f"the layer-to-layer gradient variance ratio to within {g_txt}%, {so}",
+                     f"activation std within {z_txt}%, gradient ratios within {g_txt}% of eqs. (5)–(6) "
                      f"with {act} kept", {"z_err": z_err, "g_err": g_err, "ex2": e["ex2"]})
 
 
@@ -324,16 +369,18 @@ def _fig8(run: Result) -> Judgement:
     ratio = {k: float(p[k]["std"].max() / p[k]["std"].min()) for k in INITS}
     peak_gap = {k: float(p[k]["peak_density"].median() / PAPER_FIG8_PEAKS[k]) for k in INITS}
     worst = max(ratio.values())
-    said = (f"the weight-gradient std varies across layers by ×{ratio['standard']:.2f} (standard) and "
-            f"×{ratio['normalized']:.2f} (normalized), largest over smallest")
+    lims = (WEIGHT_GRAD_FLAT, WEIGHT_GRAD_PARTLY)
+    shown = {k: sided(ratio[k], lims, 2) for k in INITS}
+    said = (f"the weight-gradient std varies across layers by ×{shown['standard']} (standard) and "
+            f"×{shown['normalized']} (normalized), largest over smallest")
     peaks_said = (f" (our median peaks are {peak_gap['standard']:.1f} and {peak_gap['normalized']:.1f} times the paper's; they "
                   "depend on how many examples each gradient averages, which the paper does not give)")
-    ours = f"largest / smallest std over layers: ×{ratio['standard']:.2f} (standard), ×{ratio['normalized']:.2f} (normalized)"
+    ours = f"largest / smallest std over layers: ×{shown['standard']} (standard), ×{shown['normalized']} (normalized)"
     values = {"ratio_standard": ratio["standard"], "ratio_normalized": ratio["normalized"], "peak_gap": peak_gap,
               "paper_peaks": PAPER_FIG8_PEAKS}
-    if worst <= WEIGHT_GRAD_FLAT:
+    if within(worst, WEIGHT_GRAD_FLAT):
         return Judgement("agrees", f"{said}: flat, as eq. (14) says, whatever the initialization{peaks_said}", ours, values)
-    if worst <= WEIGHT_GRAD_PARTLY:
+    if within(worst, WEIGHT_GRAD_PARTLY):
         return Judgement("partly", f"{said}: nearly flat, but over ×{WEIGHT_GRAD_FLAT:g} (eq. 14: the same in every layer)"
                          f"{peaks_said}", ours, values)
     return Judgement("differs", f"{said}: not flat across layers, though eq. (14) says it should be{peaks_said}", ours, values)
@@ -342,28 +389,39 @@ def _fig8(run: Result) -> Judgement:
 # --------------------------------------------------------------------------- eq. (17)
 
 
-def _jacobian(init: str):
+def jacobian_gap(run: Result, init: str) -> dict:
+    """Eq. (17) for ``init``: ours (:func:`jacobian_means`), the paper's value
+    (:data:`PAPER_JACOBIAN`), the gap |ours − paper| and the gap relative to the paper's value."""
     want = PAPER_JACOBIAN[init]
+    ours = float(jacobian_means(run)[init])
+    gap = abs(ours - want)
+    return {"paper": want, "ours": ours, "gap": gap, "relative_gap": gap / want}
 
+
+def _jacobian(init: str):
     def rule(run: Result) -> Judgement:
-        """Ours: :func:`jacobian_means` of ``init``. Within :data:`JACOBIAN_AGREE` of the paper's
-        value: agrees; within :data:`JACOBIAN_PARTLY`: partly; else differs."""
+        """Eq. (17), ``init``: ours is :func:`jacobian_gap`. Within :data:`JACOBIAN_TOLERANCE`
+        of the paper's value (half a unit of its one digit): agrees; within twice that (one
+        unit): partly; else differs. The reason states the gap as it is, absolute and in %."""
         jac = run["jacobian"]
-        ours_v = float(jacobian_means(run)[init])
-        gap = abs(ours_v - want)
+        g = jacobian_gap(run, init)
+        ours_v, want, gap = g["ours"], g["paper"], g["gap"]
         side = "below" if ours_v < want else "above"
-        said = (f"with the {init} initialization the mean singular value is {ours_v:.3f}, {gap:.3f} ({100 * gap / want:.1f}%) "
-                f"{side} the paper's ≈ {want:g}")
+        said = (f"with the {init} initialization the mean singular value is {ours_v:.3f}, "
+                f"{sided(gap, (JACOBIAN_TOLERANCE, 2 * JACOBIAN_TOLERANCE), 3)} "
+                f"({100 * g['relative_gap']:.1f}% of {want:g}) {side} the paper's ≈ {want:g}")
+        tol = f"the tolerance of {JACOBIAN_TOLERANCE:g} (half a unit of the paper's one digit)"
         ours = (f"{ours_v:.3f} ({run.config['activation']}, mean over {jac['layer'].nunique()} layers × "
                 f"{jac['example'].nunique()} examples)")
-        values = {"paper": want, "ours": ours_v, "gap": gap}
-        if gap <= JACOBIAN_AGREE:
-            return Judgement("agrees", f"{said}: within {JACOBIAN_AGREE:g}, half a unit of the paper's one digit", ours, values)
-        if gap <= JACOBIAN_PARTLY:
-            return Judgement("partly", f"{said}: more than {JACOBIAN_AGREE:g} (half a unit of the paper's one digit) but within "
-                             f"{JACOBIAN_PARTLY:g}", ours, values)
-        return Judgement("differs", f"{said}: more than {JACOBIAN_PARTLY:g}, a whole unit of the paper's one digit", ours, values)
+        values = g | {"tolerance": JACOBIAN_TOLERANCE}
+        if within(gap, JACOBIAN_TOLERANCE):
+            return Judgement("agrees", f"{said}: within {tol}", ours, values)
+        if within(gap, 2 * JACOBIAN_TOLERANCE):
+            return Judgement("partly", f"{said}: more than {tol}, within {2 * JACOBIAN_TOLERANCE:g} (one unit)", ours, values)
+        return Judgement("differs", f"{said}: more than {2 * JACOBIAN_TOLERANCE:g}, a whole unit of the paper's one digit",
+                         ours, values)
 
+    rule.__name__ = rule.__qualname__ = f"_jacobian_{init}"
     return rule
 
 

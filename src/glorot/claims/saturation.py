@@ -22,14 +22,14 @@ depth-5 sigmoid network is exempt: staying there is the paper's claim about it.
 
 from __future__ import annotations
 
-import functools
 
 import pandas as pd
 
-from .. import data, pages
+from .. import pages
 from ..experiments import Result, saturation as sat
 from ..train import UPDATES_PER_EPOCH
 from .base import Claim, Judgement, register
+from .plateau import PLATEAU_MARGIN, majority_error
 
 SECTION = "§3 Saturation during learning"
 PAGE = "02_saturation"
@@ -84,11 +84,6 @@ SPREAD_RESOLUTION = 2
 """Each layer's settle update is a probe time, known to within one probe interval, so the
 spread over layers (last minus first) to within two: softsign's layers settle "closer
 together" when their spread is shorter than tanh's by more than two probe intervals."""
-PLATEAU_MARGIN = 0.01
-"""A Shapeset network whose final test error is within one point of :func:`majority_error` is
-still on the plateau of the most frequent class: it did not learn."""
-
-
 # --------------------------------------------------------------------------- helpers the rules (and the page's prose) share
 
 
@@ -105,14 +100,6 @@ def n_epochs(update) -> str:
     """``20_000`` -> ``"1 epoch"``, ``65_000`` -> ``"3.25 epochs"``."""
     e = epochs(update)
     return f"{e} epoch" if e == "1" else f"{e} epochs"
-
-
-@functools.lru_cache(maxsize=8)
-def majority_error(n_test: int) -> float:
-    """The test error of always answering the most frequent class on the first ``n_test``
-    examples of the fixed Shapeset test set the runs are evaluated on: the plateau."""
-    _, y = data.examples("shapeset", int(n_test), "test")
-    return 1.0 - float(y.bincount(minlength=9).max()) / len(y)
 
 
 def final_errors(run: Result, by: str) -> pd.Series:
@@ -279,7 +266,7 @@ def _fig2_lower(run: Result) -> Judgement:
     kind = "agrees" if above and ordered else "partly" if above or ordered else "differs"
     tail = {"agrees": ", as in the paper", "partly": " (paper: above 0.5 and higher toward the output)",
             "differs": " (paper: above 0.5 and higher toward the output)"}[kind]
-    return Judgement(kind, f"the layers below the depth-4 top layer sit at " + ", ".join(f"{m:.3f}" for m in means)
+    return Judgement(kind, "the layers below the depth-4 top layer sit at " + ", ".join(f"{m:.3f}" for m in means)
                      + f" {where}: {said}{tail}", ours, values)
 
 

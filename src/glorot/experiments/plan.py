@@ -18,13 +18,16 @@ checkpoint folder (``GLOROT_CHECKPOINTS``).
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
-from .. import budget
-from ..configs import ConfigError
+import pandas as pd
+
+from .. import archive, budget
+from ..configs import ConfigError, build
 from ..validation import check_device
-from .registry import EXPERIMENTS, PROFILES, config
+from .registry import EXPERIMENTS, PROFILES, config, cpu_threads_of
 
 CHUNK_MINUTES = 9.0
 """The longest command of a short GPU job."""
@@ -65,21 +68,46 @@ class Plan:
     chunk_minutes: float
     chunks: tuple[Chunk, ...]
     run_minutes: dict
+    run_threads: dict = None
+    """Torch threads of each run on a CPU (None on a GPU): its core-hours are its hours times them."""
 
     def total_minutes(self) -> float:
         return sum(self.run_minutes.values())
 
-    def table(self) -> str:
-        """The plan as text: one line per chunk, a total per run and overall."""
-        lines = [f"plan of profile '{self.profile}' on {self.device}: {len(self.chunks)} chunks of at most "
-                 f"{self.chunk_minutes:g} minutes; estimates from the {self.method}",
-                 f"{'chunk':28s} {'model-updates':>15s} {'est. min':>9s}"]
+    def core_hours(self, name: str | None = None) -> float | None:
+        """Core-hours of run ``name`` (of every run: None), on a CPU plan; None on a GPU."""
+        if not self.run_threads:
+            return None
+        names = [name] if name else list(self.run_minutes)
+        return sum(self.run_minutes[n] / 60 * (self.run_threads.get(n) or 1) for n in names)
+
+    def summary(self) -> str:
+        """One line per run: its chunks, model-updates and estimated hours (and core-hours on a
+        CPU), then the total."""
+        cpu = bool(self.run_threads)
+        lines = [f"plan of profile '{self.profile}' on {self.device}: estimates from the {self.method}",
+                 f"{'run':24s} {'chunks':>7s} {'model-updates':>15s} {'est. hours':>11s}" + (f" {'core-hours':>11s}" if cpu else "")]
+        for name, minutes in self.run_minutes.items():
+            mine = [c for c in self.chunks if c.experiment == name]
+            lines.append(f"{name:24s} {len(mine):>7d} {sum(c.model_updates for c in mine):>15,d} {minutes / 60:>11.2f}"
+                         + (f" {self.core_hours(name):>11.2f}" if cpu else ""))
+        lines.append(f"{'all runs':24s} {len(self.chunks):>7d} {'':>15s} {self.total_minutes() / 60:>11.2f}"
+                     + (f" {self.core_hours():>11.2f}" if cpu else "  device-hours"))
+        return "\n".join(lines)
+
+    def table(self, max_chunks: int = 60) -> str:
+        """The plan as text: :meth:`summary`, then one line per chunk (chunks of at most
+        :attr:`chunk_minutes`) when there are at most ``max_chunks`` of them."""
+        lines = [self.summary()]
+        if len(self.chunks) > max_chunks:
+            lines.append(f"({len(self.chunks)} chunks of at most {self.chunk_minutes:g} minutes: more than {max_chunks}, "
+                         "not listed; plan fewer experiments, or longer chunks with --chunk-minutes, to list them)")
+            return "\n".join(lines)
+        lines += ["", f"chunks of at most {self.chunk_minutes:g} minutes:", f"{'chunk':28s} {'model-updates':>15s} {'est. min':>9s}"]
         for c in self.chunks:
             lines.append(f"{c.id:28s} {c.model_updates:>15,d} {c.minutes:>9.1f}")
             if c.index == c.of:
                 lines.append(f"{'':28s} {'run total':>15s} {self.run_minutes[c.experiment]:>9.1f}")
-        lines.append(f"{'all runs':28s} {'':>15s} {self.total_minutes():>9.1f}  "
-                     f"({self.total_minutes() / 60:.1f} device-hours)")
         return "\n".join(lines)
 
 
@@ -98,7 +126,8 @@ def make_plan(profile: str = "paper", device: str = "h200", chunk_minutes: float
         raise ConfigError(f"unknown experiment(s) {unknown}; known: {', '.join(EXPERIMENTS)}")
     for n in names:
         EXPERIMENTS[n].check_profile(profile)
-    chunks, totals, method = [], {}, ""
+    chunks, totals, threads, methods = [], {}, {}, []
+    on_cpu = isinstance(device, str) and device == "cpu"
     for name in names:
         exp = EXPERIMENTS[name]
         if exp.stages is None:
@@ -106,10 +135,15 @@ def make_plan(profile: str = "paper", device: str = "h200", chunk_minutes: float
         knobs = exp.config_class.knobs()
         cfg = config(name, profile, **{k: v for k, v in overrides.items() if k in knobs})
         stages = exp.stages(cfg)
-        seconds, method = budget.stage_seconds(stages, device)
+        n_threads = cpu_threads_of(exp, cfg, device) if on_cpu else None
+        seconds, method = budget.stage_seconds(stages, device, n_threads)
+        methods.append(method)
         totals[name] = sum(seconds) / 60
+        threads[name] = n_threads
         chunks += _cut(name, profile, stages, seconds, chunk_minutes * 60 * MARGIN)
-    return Plan(profile, getattr(device, "name", device), method, float(chunk_minutes), tuple(chunks), totals)
+    method = "; ".join(dict.fromkeys(methods))
+    return Plan(profile, getattr(device, "name", device), method, float(chunk_minutes), tuple(chunks), totals,
+                threads if on_cpu else None)
 
 
 GPU_VARIANTS = ("", "bound", "triton")
@@ -149,7 +183,7 @@ def _cut(name: str, profile: str, stages: list[budget.Stage], seconds: list[floa
     for k in range(1, n + 1):
         t_end = total if k == n else k * share
         u_end = _updates_at(boundaries, t_end)
-        out.append(Chunk(name, profile, k, n, max(1, round(u_end - u_done)), (t_end - t_done) / 60))
+        out.append(Chunk(name, profile, k, n, max(1, round(u_end) - round(u_done)), (t_end - t_done) / 60))
         t_done, u_done = t_end, u_end
     return out
 
@@ -174,3 +208,31 @@ def find_chunk(plan: Plan, chunk_id: str) -> Chunk:
         raise ConfigError(f"no chunk {chunk_id!r} in the plan: {name} has chunks {ids[0]} to {ids[-1]}")
     raise ConfigError(f"no chunk {chunk_id!r}: a chunk ID is EXPERIMENT.K, e.g. "
                       f"{plan.chunks[0].id if plan.chunks else 'shapeset_curves.1'} (python -m glorot plan lists them)")
+
+
+def estimates_against_runs(root=None) -> pd.DataFrame:
+    """The estimator checked against measured runs: for every archived CPU run of a training
+    experiment, its measured wall time beside the estimate printed when it started
+    (``estimated_wall_time_s`` of its provenance) and the estimate of today's estimator from the
+    benchmark record of the host it ran on (:func:`glorot.budget.host_rates`; empty where that
+    host has no record covering the run's nets). ``ratio``: measured over today's estimate."""
+    folder = root or archive.DEFAULT_ARCHIVE
+    rows = []
+    for prov_path in sorted(folder.glob("*/*/provenance.json")):
+        prov = json.loads(prov_path.read_text())
+        name, device = prov.get("experiment"), str(prov.get("device", ""))
+        if name not in EXPERIMENTS or EXPERIMENTS[name].stages is None or not device.startswith("CPU") or not prov.get("wall_time_s"):
+            continue
+        exp = EXPERIMENTS[name]
+        cfg = build(exp.config_class, prov["config"])
+        threads = int(device.split(" torch thread")[0].rsplit(", ", 1)[-1])
+        rates = budget.host_rates(threads, cpu=device)
+        stages = exp.stages(cfg)
+        today = (sum(budget.stage_seconds(stages, rates)[0]) if rates is not None and all(rates.covers(s.sizes) for s in stages)
+                 else float("nan"))
+        measured = float(prov["wall_time_s"])
+        rows.append({"experiment": name, "entry": prov_path.parent.name, "host": device.removeprefix("CPU: ").split(" (")[0],
+                     "threads": threads, "measured_min": measured / 60,
+                     "estimated_then_min": float(prov.get("estimated_wall_time_s", float("nan"))) / 60,
+                     "estimated_today_min": today / 60, "ratio": measured / today if today == today else float("nan")})
+    return pd.DataFrame(rows)

@@ -249,14 +249,17 @@ class Result:
 
     def scale(self) -> str:
         """The scale statement every figure carries: live/archived, profile, changes from the
-        profile, seeds, device, commit, date, wall time."""
-        note = EXPERIMENTS[self.experiment].note.get(self.profile, "")
+        profile, seeds, device, commit, date, wall time. The profile's note (what it is beside
+        the paper) is left out where the run changes the profile's settings: it would describe
+        settings the run does not have; the changes are then stated instead."""
+        changes = self.changes_from_profile()
+        note = "" if changes else EXPERIMENTS[self.experiment].note.get(self.profile, "")
         seeds = self.config.get("seeds", self.config.get("seed"))
         if "n_seeds" in self.config and seeds is not None:
             seeds = list(range(seeds, seeds + self.config["n_seeds"]))
         seeds = "" if seeds is None else f", seed{'s' if isinstance(seeds, list) else ''} {seeds}"
         return (f"{self.source} run, profile '{self.profile}'" + (f" ({note})" if note else "")
-                + self.changes_from_profile() + seeds + f"; {archive.describe(self.provenance, self.source, stale=self.stale, remake=self.remake_command())}")
+                + changes + seeds + f"; {archive.describe(self.provenance, self.source, stale=self.stale, remake=self.remake_command())}")
 
     def remake_command(self) -> str:
         """The command that recomputes this run and replaces its archive entry: the profile and
@@ -265,13 +268,15 @@ class Result:
 
     def changes_from_profile(self) -> str:
         """Where the configuration departs from the profile's defaults (which the profile's note
-        describes): ``" with updates=30,000 (profile: 6,000)"``; empty if nowhere."""
+        describes): ``" with updates 30,000 instead of the profile's 6,000"``; empty if nowhere."""
         defaults = EXPERIMENTS[self.experiment].defaults(self.profile).to_dict()
 
         def fmt(v):
             return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
 
-        changed = [f"{k}={fmt(v)} (profile: {fmt(defaults.get(k))})" for k, v in self.config.to_dict().items() if defaults.get(k) != v]
+        keys = [k for k, v in self.config.to_dict().items() if defaults.get(k) != v]
+        changed = [f"{k} {fmt(self.config[k])} instead of {'the profile' + chr(39) + 's ' if i == 0 else ''}{fmt(defaults.get(k))}"
+                   for i, k in enumerate(keys)]
         return f" with {', '.join(changed)}" if changed else ""
 
 
@@ -292,11 +297,12 @@ def estimate(name: str, cfg: Config, device: str) -> budget.Estimate | None:
     exp = experiment(name)
     if exp.stages is None:
         return None
-    with cpu_threads(_threads(exp, cfg, device)):
-        return budget.estimate(exp.stages(cfg), device)
+    return budget.estimate(exp.stages(cfg), device, cpu_threads_of(exp, cfg, device))
 
 
-def _threads(exp: Experiment, cfg: Config, device: str) -> int | None:
+def cpu_threads_of(exp: Experiment, cfg: Config, device: str) -> int | None:
+    """The torch threads a run of ``exp`` at ``cfg`` trains with on ``device`` (None: not a
+    CPU, or the process's default)."""
     if torch.device(device).type != "cpu":
         return None
     return cfg.get("cpu_threads") or exp.cpu_threads
@@ -367,7 +373,7 @@ def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save:
     ckpt = checkpoint_dir(exp.name, profile, cfg)
     data_files = exp.data_files(cfg) if exp.data_files else []
     start = _start(exp, ckpt)
-    with cpu_threads(_threads(exp, cfg, device)):
+    with cpu_threads(cpu_threads_of(exp, cfg, device)):
         # the provenance is made inside, so that its device names the threads used
         t0 = time.perf_counter()
         frames = exp.runner(cfg, device, ckpt, settings=settings)
