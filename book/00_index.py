@@ -49,24 +49,24 @@ runs = scorecard.load_runs(profile, longer_factor)  # reads the archive only; ne
 card = scorecard.rows(runs)
 
 # %% tags=["remove-cell"]
-from glorot import archive, budget, experiments, pages, paper
+from glorot import budget, experiments, pages, paper
 from glorot.experiments import plan as plans
 
 n_verdicts = scorecard.counts(card)
-pages.glue("index_scorecard", scorecard.frame(card))
+pages.glue("index_scorecard", scorecard.markdown(card))
 pages.glue("index_reasons", scorecard.reasons_markdown(card))
 pages.glue("index_counts", scorecard.counts_sentence(card))
 pages.glue("index_n_claims", len(card))
 pages.glue("index_profile", f"`{profile}`")
-pages.glue("index_n_runs", len({(r.experiment, archive.config_key(r.config.to_dict())) for r in runs.values()
-                                 if not isinstance(r, scorecard.Missing)}))
+pages.glue("index_n_runs", scorecard.n_archived(runs))  # the number the caption's provenance sentence says too
 pages.glue("index_scale_sentence", scorecard.scale_sentence(card))
 pages.glue("index_scorecard_caption", pages.caption(
     f"Each row is one claim of `glorot.claims`, judged by the same rule, on the same archived run, as the verdict under "
-    f"its chapter's figure (profile `{profile}`; the chapters' `wide` runs, else their longer runs, where archived), never "
-    "typed and never trained here",
-    "Scale: the profile (`wide`: the paper's 1000 units on a CPU; ×5: the chapter's longer run), the width "
-    "and updates beside the paper's, the seeds",
+    f"its chapter's figure (profile `{profile}`; the chapters' `long` runs, else their `wide` runs, else their longer "
+    "runs, where archived), never typed and never trained here",
+    "Measured at: the width and updates (or examples) beside the paper's, and the seeds; the list of reasons "
+    "below names each row's run by its profile (`long`: the paper's updates at width 100; `wide`: the paper's 1000 "
+    "units on a CPU; ×5: the chapter's longer run)",
     scorecard.provenance_sentence(runs)))
 
 shapeset = runs["shapeset"]
@@ -106,11 +106,11 @@ pages.glue("index_seed_spread", (
 # %% [markdown]
 # ## Results at a glance
 #
-# Every claim of the paper that this book checks has one row below: the figure, table cell or
-# number, the paper's value, ours, the verdict, the scale it was measured at and the chapter
-# that shows it. The rows are read from the results archive at the {glue:md}`index_profile`
-# profile ({glue:text}`index_n_runs` archived runs), with the configuration each chapter
-# uses. Each claim is one object of the package `glorot.claims` (its paper value, the
+# Every claim of the paper that this book checks has one row below, grouped by the paper's
+# section: its verdict, the figure, table cell or number, the paper's value, ours, and the
+# scale it was measured at. Each group names the chapter that shows it and counts its verdicts.
+# The rows are read from the results archive at the {glue:md}`index_profile` profile
+# ({glue:text}`index_n_runs` archived runs), with the configuration each chapter uses. Each claim is one object of the package `glorot.claims` (its paper value, the
 # quantity measured, its rule, the scale its rule needs), and each verdict is chosen by that
 # rule from the numbers: the chapter's verdict under the figure calls the same rule on the same
 # run. A figure that shows several claims takes the worst of their verdicts, so a row can agree
@@ -151,8 +151,10 @@ pages.glue("index_seed_spread", (
 # The figure below puts the final errors of the paper's Fig. 11 beside ours, at a glance:
 # {glue:md}`index_thumbnail_summary`
 #
+# ````{container} figure-scroll
 # ```{glue} index_thumbnail
 # ```
+# ````
 #
 # *Final test error on Shapeset-3×2 of the seven configurations of the paper's Fig. 11, the
 # paper's (grey) above ours (blue: the mean over seeds; the whisker spans them).*

@@ -26,9 +26,12 @@
 # 1.9–2.8M updates; needs a GPU: `python -m glorot run sigmoid_saturation --profile paper
 # --device cuda`, and likewise `activation_saturation`). `activation` and `compare_with` are
 # the two networks of Figures 3 and 4 (the paper: tanh and softsign). `longer_factor` sets the
-# longer runs at the end (that many times the profile's updates; 1 for none). Every parameter is checked before
-# any computation: an unknown activation, profile or device stops the chapter in its first
-# code cell, with the list of valid values.
+# longer runs near the end (that many times the profile's updates; 1 for none). At the `quick`
+# profile the page also shows the experiments' `long` runs, the paper's number of updates at
+# width 100, where the results archive has them (it never trains them; section "The paper's
+# number of updates, at width 100"). Every parameter is checked before any computation: an
+# unknown activation, profile or device stops the chapter in its first code cell, with the
+# list of valid values.
 
 # %% tags=["parameters"]
 profile = "quick"
@@ -43,9 +46,9 @@ longer_factor = 5
 # %% tags=["remove-cell"]
 import pandas as pd
 
-from glorot import claims, experiments, pages, paper, plots_dynamics, probes, shapeset
+from glorot import claims, experiments, pages, paper, plots_dynamics, probes, scorecard, shapeset
 from glorot.claims import saturation as sat_claims
-from glorot.experiments import saturation
+from glorot.experiments import registry, saturation
 from glorot.train import UPDATES_PER_EPOCH
 from glorot.validation import check_device
 
@@ -722,6 +725,163 @@ else:
 # :::
 
 # %% [markdown]
+# ## The paper's number of updates, at width 100
+#
+# The claims of this chapter are about the course of training over the paper's whole run (the
+# top layer falls at once and escapes around epoch 100; the tanh layers saturate in turn; the
+# histograms at the end), so they are judged for real on runs of the paper's length, at a
+# smaller width. The experiments' `long` profile is those runs: the sigmoid networks of
+# Figure 2 (depths {glue:md}`budget_sig_depths`) for {glue:text}`budget_sig_updates:,d` updates
+# ({glue:text}`budget_sig_epochs:g` epochs) at learning rates {glue:md}`budget_sig_lrs`, and the
+# {glue:md}`activation_name` and {glue:md}`compare_name` networks of Figures 3 and 4 for
+# {glue:text}`budget_sat_updates:,d` updates ({glue:text}`budget_sat_epochs:g` epochs) at
+# learning rates {glue:md}`budget_sat_lrs`, with histograms at the end of learning, all at width
+# {glue:text}`budget_width:,d`. The rates are those the search of {doc}`06_error_curves` chose
+# on validation error for the same networks (`search_rates.LONG_RATES`). They take a long
+# time on one CPU core (each run's wall time is under its figure), so the page never trains
+# them: it reads them from the results archive where they are there, and otherwise says so.
+
+# %% tags=["remove-cell"]
+budget_sig = scorecard.archived("sigmoid_saturation", "long", seed=seed) if wide else None
+budget_sat = (scorecard.archived("activation_saturation", "long", activations=[activation, compare_with], seed=seed)
+              if wide else None)
+bsig_cfg = experiments.config("sigmoid_saturation", "long", seed=seed)
+bsat_cfg = experiments.config("activation_saturation", "long", activations=[activation, compare_with], seed=seed)
+pages.glue_all(budget_sig_updates=bsig_cfg["updates"], budget_sig_epochs=bsig_cfg["updates"] / UPDATES_PER_EPOCH,
+               budget_sat_updates=bsat_cfg["updates"], budget_sat_epochs=bsat_cfg["updates"] / UPDATES_PER_EPOCH,
+               budget_width=bsat_cfg["width"])
+pages.glue_all(budget_sig_depths=pages.and_list(bsig_cfg["depths"]),
+               budget_sig_lrs=pages.and_list(bsig_cfg["learning_rates"], "{:g}"),
+               budget_sat_lrs=pages.and_list(bsat_cfg["learning_rates"], "{:g}"))
+BUDGET_SIG_FIGURES, BUDGET_SAT_FIGURES = ("fig2_budget",), ("fig3_budget", "fig4_budget")
+
+
+def budget_line(result, paper_budget):
+    """The `long` run's scale: width, updates and their share of the paper's, learning rates, then Result.scale()."""
+    cfg, u = result.config, result.config["updates"]
+    paper_u = experiments.experiment(result.experiment).defaults("paper")["updates"]
+    return (f"Width {cfg['width']:,}, {u:,} updates = {u / UPDATES_PER_EPOCH:g} epochs of 20k ({100 * u / paper_u:.0f}% of "
+            f"the paper's {paper_u:,}), learning rates {pages.and_list(cfg['learning_rates'], '{:g}')}; "
+            f"{result.scale()}; {paper_budget}.")
+
+
+def not_there(result, name, cfg):
+    """What the section says for a `long` run it does not show: the profile (not `quick`), or not archived (and the command)."""
+    if result is None:
+        return f"(At the `{profile}` profile this part is skipped: it reads the `long` run beside the `quick` profile's runs.)"
+    return (f"**Not archived yet.** The `long` run of `{name}` is not in the results archive here"
+            + (f" ({result.why})" if result.why else "") + ", so this part has no figure and no numbers; "
+            f"`{registry.cli_command(name, 'long', cfg, device='cpu')}` makes it.")
+
+
+if isinstance(budget_sig, experiments.Result):
+    bev = saturation.top_layer_events(budget_sig["stats"])
+    fb = sigmoid_facts(budget_sig, bev)
+    bsig_scale = budget_line(budget_sig, PAPER_SIG)
+    bsig_v = fig2_judgement(budget_sig).sentence()
+    bterms = sat_claims.bias_shares(budget_sig)
+    pages.glue("fig2_budget", plots_dynamics.fig2_sigmoid(budget_sig["stats"], bev))
+    pages.glue("fig2_budget_caption", pages.caption(bsig_scale, bsig_v))
+    pages.glue("budget_sig_text", " ".join([
+        (f"**Figure 2.** The `long` sigmoid run is archived ({budget_sig.provenance['device']}, "
+         f"trained in {budget_sig.provenance['wall_time_s'] / 60:.0f} minutes; its scale is under its figure)."),
+        (f"Depth 4: the top layer's mean is below 0.1 {when(fb['e4']['fall_update'])}, most of its units are "
+         f"saturated {when(fb['e4']['saturated_update'])}, most leave saturation "
+         f"{when(fb['e4']['desaturated_update'])} and its mean is back above 0.1 "
+         f"{when(fb['e4']['recover_update'])}; it ends at {fb['e4']['final_mean']:.3f}."),
+        (f"Halfway through the saturated phase (update {fb['mid4']:,.0f}) the layers below it sit at "
+         + ", ".join(f"{m:.2f}" for m in fb["lower_at_mid"]) + " (layers 1–3)."),
+        (f"Depth 5: saturated {when(fb['e5']['saturated_update'])}, desaturated "
+         f"{when(fb['e5']['desaturated_update'])}, final top mean {fb['e5']['final_mean']:.4f}."),
+        (f"Final test errors: depth 4 {fb['err'](4, fb['end']):.1f}%, depth 5 {fb['err'](5, fb['end']):.1f}% "
+         f"(always answering the most frequent class: "
+         f"{100 * sat_claims.majority_error(budget_sig.config['n_test']):.1f}%)."),
+        (f"While the depth-4 top layer is saturated (updates {bterms['start']:,.0f}–{bterms['stop']:,.0f}) the "
+         f"biases carry {100 * bterms['bias']:.1f}% of the class-centred mean square of the softmax input and "
+         f"the image {100 * bterms['image']:.3f}% (measured as in the section on the paper's hypothesis above). "
+         + claims.judge("fig2.bias_hypothesis", budget_sig).sentence())]))
+else:
+    why = not_there(budget_sig, "sigmoid_saturation", bsig_cfg)
+    pages.glue("budget_sig_text", "**Figure 2.** " + why)
+    for name in BUDGET_SIG_FIGURES:
+        pages.glue(name, why)
+        pages.glue(f"{name}_caption", why)
+
+if isinstance(budget_sat, experiments.Result):
+    ob = order_tables(budget_sat["stats"])
+    bsat_scale = budget_line(budget_sat, PAPER_SAT)
+    b3_v, b4_v = fig3_judgement(budget_sat).sentence(), claims.judge("fig4.histograms", budget_sat).sentence()
+    finalb = ob["share"].pivot(index="layer", columns="activation", values="final")
+    mb = sat_claims.end_modes(budget_sat).set_index(["activation", "layer"])
+    btop = int(mb.index.get_level_values("layer").max())
+    pages.glue("fig3_budget", plots_dynamics.fig3_percentiles(budget_sat["stats"], saturation=True))
+    pages.glue("fig4_budget", plots_dynamics.fig4_histograms(budget_sat["hist"], order=(activation, compare_with)))
+    pages.glue("fig3_budget_caption", pages.caption(bsat_scale, b3_v))
+    pages.glue("fig4_budget_caption", pages.caption(
+        f"Taken after {int(budget_sat['hist']['update'].max()):,} updates, {int(budget_sat.config['hist_bins'])} bins per "
+        "layer over its own range", bsat_scale, b4_v))
+    pages.glue("budget_sat_text", " ".join([
+        (f"**Figures 3 and 4.** The `long` run of {activation} and {compare_with} is archived "
+         f"({budget_sat.provenance['device']}, trained in {budget_sat.provenance['wall_time_s'] / 60:.0f} minutes; its scale is under "
+         "its figures)."),
+        (f"The 98th percentile of {activation} first exceeds 0.95 for {seq(ob['p95'], activation)}, and 0.99 for "
+         f"{seq(ob['p99'], activation)}; that of {compare_with} exceeds 0.95 for {seq(ob['p95'], compare_with)}."),
+        (f"Saturated units at the end, layers 1–{len(finalb)}: {activation} {pcts(finalb[activation])}, "
+         f"{compare_with} {pcts(finalb[compare_with])}."),
+        errors_sentence(budget_sat)]))
+    pages.glue("budget_fig4_text", (f"At the end, {activation}'s share of values in the end bins (|z| ≥ 0.95) is "
+         + pcts(mb.loc[activation, "share_at_ends"]) + f" for layers 1–{btop}, against "
+         + pcts(mb.loc[compare_with, "share_at_ends"]) + f" for {compare_with}; away from the ends, "
+         f"{compare_with}'s layers peak at "
+         + ", ".join(f"{mb.loc[(compare_with, k), 'mode_neg']:+.2f} / {mb.loc[(compare_with, k), 'mode_pos']:+.2f}"
+                                 for k in range(1, btop + 1))
+         + f" (layers 1–{btop}), and its layer {btop} has "
+         f"{100 * mb.loc[(compare_with, btop), 'share_near_zero']:.0f}% of its values within ±0.2 (paper: modes "
+                     "around ±(0.6–0.8), the top layer around 0; tanh's lower layers heavily saturated)."))
+else:
+    why = not_there(budget_sat, "activation_saturation", bsat_cfg)
+    pages.glue("budget_sat_text", "**Figures 3 and 4.** " + why)
+    pages.glue("budget_fig4_text", "(No `long` run, so no histograms.)")
+    for name in BUDGET_SAT_FIGURES:
+        pages.glue(name, why)
+        pages.glue(f"{name}_caption", why)
+
+# %% [markdown]
+# {glue:md}`budget_sig_text` (Paper: the top layer at 0 within the first epoch, the layers
+# below above 0.5 and higher toward the output, depth 4 desaturating around epoch 100 and
+# ending at about 0.07–0.08, depth 5 never escaping; the bias hypothesis is not measured.)
+#
+# ```{glue:figure} fig2_budget
+# :name: fig-sigmoid-saturation-budget
+# :figwidth: 100%
+#
+# As {numref}`fig-sigmoid-saturation`, for the `long` run: the paper's number of updates at
+# width 100 (paper: Fig. 2). {glue:md}`fig2_budget_caption`
+# ```
+#
+# {glue:md}`budget_sat_text` (Paper: tanh's layers 1–4 reach 1 in turn, layer 5 still below
+# about 0.95 at epoch 95; softsign's layers saturate less and together.)
+#
+# ```{glue:figure} fig3_budget
+# :name: fig-tanh-softsign-percentiles-budget
+# :figwidth: 100%
+#
+# As {numref}`fig-tanh-softsign-percentiles`, for the `long` run: the paper's number of
+# updates at width 100; {glue:md}`activation_name` on top, {glue:md}`compare_name` below
+# (paper: Fig. 3). {glue:md}`fig3_budget_caption`
+# ```
+#
+# {glue:md}`budget_fig4_text`
+#
+# ```{glue:figure} fig4_budget
+# :name: fig-tanh-softsign-histograms-budget
+# :figwidth: 100%
+#
+# As {numref}`fig-tanh-softsign-histograms`, at the end of the `long` run (paper: Fig. 4).
+# {glue:md}`fig4_budget_caption`
+# ```
+
+# %% [markdown]
 # ## What differs from the paper
 #
 # * **Scale.** At the {glue:md}`profile_name` profile the networks are
@@ -734,8 +894,9 @@ else:
 #   paper chose its rates on validation error after 5M updates and does not report them);
 #   their timing in epochs is therefore not comparable to the paper's, only their order and
 #   shape. The longer runs stretch this to `longer_factor` times the updates, still a small
-#   fraction of the paper's budget. The `paper` profile runs the paper's width and budgets on
-#   a GPU.
+#   fraction of the paper's budget; the `long` runs, where archived, have the paper's number of
+#   updates at width 100 (the previous section). The `paper` profile runs the paper's width and
+#   budgets on a GPU.
 # * **One seed.** Each curve is one network. The epoch at which the depth-4 sigmoid network
 #   escapes depends on the seed and the learning rate; re-run with `-p seed 1` to see another.
 # * **Percentiles and saturation.** The paper's lower percentile is not stated (we draw the

@@ -73,7 +73,7 @@ pages.glue_all(paper_updates=paper.PAPER_EXAMPLES // 10, chunk_minutes=plans.CHU
 #
 # `python -m glorot sweep --profile paper --dry-run` prints the sweep's plan and stops. The
 # plan has one line per run, with its chunks and its estimated minutes on the planned device
-# ({numref}`tbl-cluster-plan`). {glue:md}`plan_summary`
+# ({numref}`tbl-cluster-plan`). {glue:md}`plan_summary:myst`
 #
 # :::{table} The sweep of the paper profile: its runs, their chunks and estimated minutes. {glue:md}`tbl_plan_caption`
 # :name: tbl-cluster-plan

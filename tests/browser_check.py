@@ -12,12 +12,27 @@ resolver that resolves no name). On each page it checks:
     MathJax present where the page has math, finished (``MathJax.startup.promise``, with a
     timeout), every Sphinx math node typeset, no MathJax error node (``mjx-merror``), and no
     raw TeX (``$...$``, ``$$``, ``\\(``, ``\\[``, ``\\begin{``) left in the text outside code;
+``myst``
+    no MyST markup left unrendered in the page's text outside code: a role (``{doc}`x```,
+    ``{numref}``, ``{glue:md}``..., also as ``{doc}`` right before an inline code element, which
+    is what CommonMark makes of a role it does not know), a directive fence (`````{``,
+    ``:::{``), or a code block whose language is a directive (``highlight-{note}``);
+``captions``
+    at 1280 px and at 390 px every caption (a table's ``<caption>``, a ``<figcaption>``, a code
+    block's caption) lies within the page: inside the viewport, the article's text column and
+    the scroll box that holds it (a caption wider than its table's scroll box is cut off at the
+    box's edge, and scrolling shows the table, not the caption's end), and its text does not
+    overflow its own box;
 ``phone``
     at a 390 px wide (mobile) viewport no block of the article (paragraphs, list items,
     headings, captions, figures, images, outputs, ...) reaches past the viewport, except code,
-    tables and display math that sit in their own horizontal scroll box (an ancestor inside
-    the article with ``overflow-x: auto|scroll`` that itself fits), and the page as a whole
-    does not scroll sideways;
+    tables, display math and images that sit in their own horizontal scroll box (an ancestor
+    inside the article with ``overflow-x: auto|scroll`` that itself fits), and the page as a
+    whole does not scroll sideways;
+``phone figs``
+    at 390 px every image of the article is displayed at >= 72% of its natural width (the
+    book's figures are drawn at 100 dpi with text of at least 9 pt, 12.5 px: at 72% it is
+    9 px on the screen), or at its full natural width;
 ``figures``
     at 1280 px every image of the article is displayed at >= 90% of its natural width (the
     ratio is printed per image);
@@ -71,6 +86,9 @@ PHONE_HEIGHT = 844
 DESKTOP_WIDTH = 1280
 DESKTOP_HEIGHT = 900
 MIN_FIGURE_RATIO = 0.90
+MIN_PHONE_FIGURE_RATIO = 0.72
+"""At 390 px an image shows at least this share of its natural width: 9 px for the house style's
+smallest text (glorot.plots.MIN_FONT_PT = 9 pt at 100 dpi = 12.5 px)."""
 PAGE_TIMEOUT_S = 30
 IMAGE_TIMEOUT_S = 10
 MATHJAX_TIMEOUT_S = 20
@@ -265,7 +283,7 @@ const BLOCKS = 'p, li, dt, dd, dl, ul, ol, blockquote, figcaption, caption, figu
   + 'h1, h2, h3, h4, h5, h6, table, pre, div.highlight, div.math, mjx-container, div.output, '
   + 'div.cell_output, div.cell, div.admonition, aside, section, details, '
   + 'div.pst-scrollable-table-container, div.table-wrapper, svg';
-const OWN_BOX = 'pre, div.highlight, table, div.math, mjx-container[display="true"]';
+const OWN_BOX = 'pre, div.highlight, table, div.math, mjx-container[display="true"], img';
 const SLACK = 0.5;
 const fits = (r) => r.left >= -SLACK && r.right <= vw + SLACK;
 const visible = (r) => r.width > 0 && r.height > 0;
@@ -288,12 +306,12 @@ for (const el of scope.querySelectorAll(BLOCKS)) {
   const boxFits = box && fits(box.getBoundingClientRect());
   if (boxFits && ownBoxKind && box.contains(ownBoxKind)) { inBox += 1; continue; }
   const why = !box ? 'no scroll box'
-            : boxFits ? 'scrolls sideways in a box, but is not code/table/math'
+            : boxFits ? 'scrolls sideways in a box, but is not code/table/math/image'
             : 'its scroll box is wider than the viewport';
   offenders.push({el: el, width: Math.round(r.width), right: Math.round(r.right), why: why});
 }
 // Scroll boxes in use (an element that scrolls its own content sideways and fits), by content.
-const scrolling = {code: 0, table: 0, math: 0, other: 0};
+const scrolling = {code: 0, table: 0, math: 0, figure: 0, other: 0};
 for (const el of scope.querySelectorAll('*')) {
   const ox = getComputedStyle(el).overflowX;
   if (!(ox === 'auto' || ox === 'scroll') || el.scrollWidth <= el.clientWidth + 1) continue;
@@ -301,6 +319,7 @@ for (const el of scope.querySelectorAll('*')) {
   const kind = el.matches('pre, div.highlight') || el.querySelector('pre') ? 'code'
              : el.querySelector('table') ? 'table'
              : el.matches('mjx-container, div.math') || el.querySelector('mjx-container') ? 'math'
+             : el.querySelector('img') ? 'figure'
              : 'other';
   scrolling[kind] += 1;
 }
@@ -314,6 +333,84 @@ return {
   scrolling: scrolling,
   offenders: leaves.map(o => ({desc: describe(o.el), width: o.width, right: o.right, why: o.why})),
 };
+"""
+
+JS_MYST = _JS_HELPERS + r"""
+// MyST left as text: a role with its backticks, a role name right before inline code (CommonMark's
+// reading of a role it does not parse), a directive's fence; code is not prose and is skipped.
+const SKIP = 'script, style, noscript, template, textarea, pre, code, kbd, samp, .highlight, '
+  + 'mjx-container, .math';
+const ROLE = /\{[a-z][\w.+-]*(?::[\w.+-]+)*\}`[^`\n]{0,80}`?/g;
+const ROLE_BEFORE_CODE = /\{[a-z][\w.+-]*(?::[\w.+-]+)*\}\s*$/;
+const FENCE = /(?:`{3,}|~{3,}|:{3,})\s*\{[a-z][\w.+:-]*\}[^\n]{0,40}/g;
+const found = [];
+const blockOf = (p) => p.closest('p, li, td, th, h1, h2, h3, h4, h5, h6, figcaption, caption, dt, dd, div') || p;
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+let scanned = 0;
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const p = n.parentElement;
+  if (!p || p.closest(SKIP)) continue;
+  scanned += 1;
+  const text = n.nodeValue;
+  for (const m of [...(text.match(ROLE) || []), ...(text.match(FENCE) || [])]) {
+    found.push(JSON.stringify(m.length > 50 ? m.slice(0, 47) + '...' : m) + ' in ' + describe(blockOf(p)));
+  }
+  const next = n.nextSibling;
+  const tail = text.match(ROLE_BEFORE_CODE);
+  if (tail && next && next.nodeType === 1 && next.matches('code, tt, kbd, samp, span.pre')) {
+    found.push(JSON.stringify(tail[0].trim() + '`' + (next.textContent || '').slice(0, 40) + '`')
+               + ' in ' + describe(blockOf(p)));
+  }
+}
+// A fenced directive CommonMark did not know becomes a code block in the directive's "language".
+for (const el of document.querySelectorAll('[class*="highlight-{"], code[class*="language-{"]')) {
+  const lang = Array.from(el.classList).find(c => c.includes('{')) || '';
+  found.push('a directive shown as code (' + lang + '): ' + describe(el));
+}
+return {scanned: scanned, found: found};
+"""
+
+JS_CAPTIONS = _JS_HELPERS + r"""
+// Every caption must lie inside what the reader sees of the page: the viewport, the article's
+// text column, and every box between it and the article that clips (a scroll box shows only its
+// own width: a caption past its edge is cut off, and scrolling moves the table, not the words).
+const scope = scopeOf();
+const vw = document.documentElement.clientWidth;
+const SLACK = 0.5;
+const scs = getComputedStyle(scope);
+const sr = scope.getBoundingClientRect();
+const column = [sr.left + scope.clientLeft + parseFloat(scs.paddingLeft),
+                sr.left + scope.clientLeft + scope.clientWidth - parseFloat(scs.paddingRight)];
+const out = [];
+let widest = 0;
+for (const el of scope.querySelectorAll('caption, figcaption, .code-block-caption')) {
+  const r = el.getBoundingClientRect();
+  if (!(r.width > 0 && r.height > 0)) continue;
+  let left = Math.max(0, column[0]), right = Math.min(vw, column[1]), clip = 'the text column';
+  if (right >= vw - SLACK) clip = 'the viewport';
+  for (let a = el.parentElement; a && a !== scope && scope.contains(a); a = a.parentElement) {
+    if (getComputedStyle(a).overflowX === 'visible') continue;
+    const b = a.getBoundingClientRect();
+    const bl = b.left + a.clientLeft, br = b.left + a.clientLeft + a.clientWidth;
+    if (bl > left) left = bl;
+    if (br < right) { right = br; clip = 'its scroll box ' + describe(a).split(' "')[0]; }
+  }
+  widest = Math.max(widest, r.width);
+  const overflow = el.scrollWidth > el.clientWidth + 1;
+  const fits = r.left >= left - SLACK && r.right <= right + SLACK && !overflow;
+  out.push({desc: describe(el), width: Math.round(r.width), right: Math.round(r.right),
+            limit: Math.round(right), room: Math.round(right - left), clip: clip, fits: fits,
+            overflow: overflow, scroll: el.scrollWidth, client: el.clientWidth});
+}
+return {viewport: vw, column: Math.round(column[1] - column[0]), widest: Math.round(widest), captions: out};
+"""
+
+JS_PHONE_FIGURES = _JS_HELPERS + r"""
+const scope = scopeOf();
+return Array.from(scope.querySelectorAll('img')).map(i => {
+  const r = i.getBoundingClientRect();
+  return {desc: describe(i), nw: i.naturalWidth, w: r.width, shown: r.width > 0 && r.height > 0};
+});
 """
 
 JS_RAF = r"""
@@ -525,6 +622,15 @@ def check_page(
         _capped(problems),
     )
 
+    # MyST left unrendered in the text
+    myst = driver.execute_script(JS_MYST)
+    report.add("myst", not myst["found"],
+               f"{len(myst['found'])} unrendered roles or directives in {myst['scanned']} text nodes outside code",
+               [f"unrendered MyST: {d}" for d in _capped(myst["found"])])
+
+    # captions at 1280 px (and at 390 px, below)
+    captions = {DESKTOP_WIDTH: driver.execute_script(JS_CAPTIONS)}
+
     # figures at 1280 px
     fig = driver.execute_script(JS_FIGURES)
     shown = [i for i in fig["images"] if i["shown"] and i["nw"] > 0]
@@ -564,14 +670,48 @@ def check_page(
     report.add(
         f"phone {PHONE_WIDTH}", not problems,
         f"{len(wide['offenders'])} blocks wider than {wide['viewport']} px of {wide['checked']} "
-        f"checked; {wide['in_box']} code/table/math in own scroll boxes; boxes that scroll: "
+        f"checked; {wide['in_box']} code/table/math/images in own scroll boxes; boxes that scroll: "
         f"{scrolling}; page {wide['page_width']} px",
         _capped(problems),
     )
+
+    # figures at 390 px: shown large enough for their text to be read
+    imgs = [i for i in driver.execute_script(JS_PHONE_FIGURES) if i["shown"] and i["nw"] > 0]
+    small, lines = [], []
+    for i in imgs:
+        ratio = i["w"] / i["nw"]
+        flag = "ok" if ratio >= MIN_PHONE_FIGURE_RATIO - 1e-9 else "SMALL"
+        lines.append(f"{flag:5} {ratio:6.1%}  {i['w']:.0f}/{i['nw']} px  {i['desc']}")
+        if flag != "ok":
+            small.append(i)
+    report.add(
+        "phone figs", not small,
+        f"{len(imgs) - len(small)}/{len(imgs)} shown at >= {MIN_PHONE_FIGURE_RATIO:.0%} of natural width "
+        f"at {PHONE_WIDTH} px (9 pt figure text at >= {12.5 * MIN_PHONE_FIGURE_RATIO:.0f} px)",
+        [ln for ln in lines if ln.startswith("SMALL")] + [ln for ln in lines if ln.startswith("ok")],
+    )
+
+    captions[PHONE_WIDTH] = driver.execute_script(JS_CAPTIONS)
     _metrics(driver, DESKTOP_WIDTH, DESKTOP_HEIGHT, mobile=False)
+    _caption_check(report, captions)
 
     _logs(driver, report)
     return report
+
+
+def _caption_check(report: PageReport, by_width: dict[int, dict]) -> None:
+    """One ``captions`` line for both widths: every caption within the page (JS_CAPTIONS)."""
+    problems, parts = [], []
+    for width, res in by_width.items():
+        caps = res["captions"]
+        bad = [c for c in caps if not c["fits"]]
+        parts.append(f"{len(caps) - len(bad)}/{len(caps)} fit at {width} px (widest {res['widest']} px, "
+                     f"text column {res['column']} px)")
+        for c in bad:
+            why = (f"its text overflows its own box ({c['scroll']} px in {c['client']} px)" if c["overflow"]
+                   else f"reaches {c['right']} px, past the {c['limit']} px edge of {c['clip']} ({c['room']} px wide)")
+            problems.append(f"at {width} px: {c['desc']} is {c['width']} px wide, {why}")
+    report.add("captions", not problems, "; ".join(parts), _capped(problems))
 
 
 def _logs(driver, report: PageReport) -> None:

@@ -108,7 +108,7 @@ def test_a_wide_table_in_its_own_scroll_box_passes(driver, tmp_path):
     )
     phone = run(driver, path)[PHONE]
     assert phone.ok, phone.details
-    assert "1 code/table/math in own scroll boxes" in phone.summary
+    assert "1 code/table/math/images in own scroll boxes" in phone.summary
     assert "1 code, 1 table" in phone.summary
 
 
@@ -291,3 +291,99 @@ def test_no_chromium_skips_but_fails_under_ci(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CI", "true")
     assert bc.main([str(tmp_path)]) == 1
     assert capsys.readouterr().out.startswith("FAILED browser check: no Chromium found")
+
+
+# --- captions, MyST left as text, figures on a phone (issue 26) ----------------------------
+
+BOOK_CSS = Path(__file__).resolve().parents[1] / "_static" / "book.css"
+LONG_CAPTION = ("Table 5.1 When the shrinking toward the input goes, per run and initialization: "
+                + "the first update at which the ratio falls below one, " * 6)
+
+
+def _wide_table(caption: str, columns: int = 30) -> str:
+    cells = "".join(f"<td>column{i}</td>" for i in range(columns))
+    return (f'<div class="pst-scrollable-table-container" style="overflow-x: auto">'
+            f'<table id="tbl-wide"><caption><span class="caption-text">{caption}</span></caption>'
+            f"<tr>{cells}</tr></table></div>")
+
+
+def test_a_caption_wider_than_its_tables_scroll_box_fails_at_both_widths(driver, tmp_path):
+    """The synthetic page of issue 26: a table in its own scroll box (so the phone check passes
+    it) whose caption is as wide as the table and runs past the box, cut off."""
+    path = page(tmp_path, f'<main style="max-width: 688px">{_wide_table(LONG_CAPTION)}</main>')
+    checks = run(driver, path)
+    assert checks[PHONE].ok, checks[PHONE].details  # the table scrolls in its box: not the phone check's
+    captions = checks["captions"]
+    assert not captions.ok
+    assert "0/1 fit at 1280 px" in captions.summary and "0/1 fit at 390 px" in captions.summary
+    assert any(d.startswith("at 1280 px: caption in #tbl-wide") and "past the" in d for d in captions.details)
+    assert any(d.startswith("at 390 px: caption in #tbl-wide") for d in captions.details), captions.details
+
+
+def test_the_books_css_wraps_that_caption(driver, tmp_path):
+    """The same table with the book's stylesheet: the caption wraps at its scroll box's width."""
+    path = page(tmp_path, f'<main style="max-width: 688px">{_wide_table(LONG_CAPTION)}</main>',
+                head=f'<link rel="stylesheet" href="{BOOK_CSS.as_uri()}">')
+    captions = run(driver, path)["captions"]
+    assert captions.ok, captions.details
+    assert "1/1 fit at 1280 px" in captions.summary and "1/1 fit at 390 px" in captions.summary
+
+
+def test_a_figcaption_whose_text_overflows_fails(driver, tmp_path):
+    path = page(tmp_path, '<main><figure id="f"><figcaption style="white-space: nowrap">'
+                          + "a caption that never wraps " * 20 + "</figcaption></figure></main>")
+    captions = run(driver, path)["captions"]
+    assert not captions.ok
+    assert any("figcaption" in d for d in captions.details), captions.details
+
+
+def test_unrendered_myst_roles_and_directives_fail(driver, tmp_path):
+    """What CommonMark makes of MyST it does not parse: ``{doc}`x``` becomes "{doc}" and inline
+    code, a fenced directive becomes a code block in the "language" ``{note}``; and a role left
+    with its backticks in plain text (a glued string shown as text)."""
+    path = page(
+        tmp_path,
+        '<main><p id="a">by the roofline model of {doc}<code class="docutils literal">09_performance</code>: '
+        'an estimate.</p>'
+        '<p id="b">As {numref}`tbl-cluster-plan` shows.</p>'
+        '<p id="c">:::{table} A caption</p>'
+        '<div class="highlight-{note} notranslate"><div class="highlight"><pre>text</pre></div></div>'
+        '<p>Code about MyST is fine: <code>{doc}`x`</code>, and so is a set {1, 2}.</p>'
+        '<pre>```{glue:md} name\n:format: myst\n```</pre></main>',
+    )
+    myst = run(driver, path)["myst"]
+    assert not myst.ok
+    assert myst.summary.startswith("4 unrendered"), (myst.summary, myst.details)
+    joined = "\n".join(myst.details)
+    assert '"{doc}`09_performance`" in p#a' in joined
+    assert '"{numref}`tbl-cluster-plan`" in p#b' in joined
+    assert ":::{table}" in joined and "p#c" in joined
+    assert "a directive shown as code (highlight-{note})" in joined
+
+
+def test_a_figure_shrunk_on_a_phone_fails_and_one_that_scrolls_passes(driver, tmp_path):
+    """At 390 px a 691 px figure shrunk to the column shows at ~50%: its 12.5 px text at ~6 px.
+    With the book's stylesheet it keeps 504 px and scrolls sideways in the figure (phone check:
+    an image in its own scroll box), at 73%."""
+    png(tmp_path / "fig.png", 691, 300)
+    body = '<main><figure id="f"><img src="fig.png" style="max-width: 100%"><figcaption>A figure.</figcaption></figure></main>'
+    shrunk = run(driver, page(tmp_path, body, name="shrunk.html"))
+    assert not shrunk["phone figs"].ok
+    assert shrunk["phone figs"].details[0].startswith("SMALL")
+    styled = run(driver, page(tmp_path, body.replace("<main>", '<main class="bd-article">'), name="styled.html",
+                              head=f'<link rel="stylesheet" href="{BOOK_CSS.as_uri()}">'))
+    assert styled["phone figs"].ok, styled["phone figs"].details
+    assert " 72.9%  504/691 px" in styled["phone figs"].details[0]
+    assert styled[PHONE].ok, styled[PHONE].details
+    assert "1 figure" in styled[PHONE].summary
+    assert styled["figures"].ok  # at 1280 px nothing changes
+
+
+def test_every_verdict_badge_is_styled():
+    """The scorecard's badges (glorot.scorecard.badge) each have a colour in _static/book.css."""
+    from glorot import scorecard
+
+    css = BOOK_CSS.read_text()
+    assert set(scorecard.VERDICT_CLASSES.values()) == {
+        f"verdict-{k.replace(' ', '-')}" for k in (*scorecard.pages.VERDICTS, scorecard.NOT_ARCHIVED)}
+    assert [c for c in scorecard.VERDICT_CLASSES.values() if f".{c} " not in css and f".{c}{{" not in css] == []

@@ -1,5 +1,6 @@
 """glorot.scorecard: the front page's rows are computed from the archive, never trained, never typed."""
 
+import re
 from dataclasses import replace
 
 import matplotlib
@@ -87,17 +88,48 @@ def test_a_missing_archive_gives_not_archived_rows_and_never_trains(monkeypatch,
     plt.close(fig)
 
 
-def test_the_page_table_escapes_pipes_and_links_chapters(card):
+def test_the_page_table_escapes_pipes_and_badges_verdicts(card):
     df = scorecard.frame(card)
-    assert list(df.columns) == ["#", "section", "claim", "paper", "ours", "verdict", "scale"]
-    assert [s for s in df["section"] if s] == list(dict.fromkeys(c.section for c in claims.CLAIMS.values()))
+    assert list(df.columns) == ["#", "section", "verdict", "claim", "paper", "ours", "measured at"]
+    assert list(dict.fromkeys(df["section"])) == list(dict.fromkeys(c.section for c in claims.CLAIMS.values()))
     text = pages.as_markdown_table(df)
     # every data line has exactly the table's cell separators: no "|" leaked out of a cell
     lines = text.splitlines()
     n_sep = lines[0].count("|")
     assert all(line.replace("\\|", "").count("|") == n_sep for line in lines)
-    assert all("{doc}`ch. " in c for c in df["claim"])
-    assert all(v.startswith("**") for v in df["verdict"])
+    for r, v in zip(card, df["verdict"], strict=True):
+        assert v == f'<span class="verdict verdict-{r.verdict.replace(" ", "-")}">{r.verdict}</span>'
+    # every cell is words: no profile names ("long:", "quick ×5:") left in the scale column
+    assert not any(re.match(rf"({'|'.join(registry.PROFILES)})( ×\d+)?:", m) for m in df["measured at"])
+
+
+def test_the_page_groups_rows_by_section_with_counts(card):
+    text = scorecard.markdown(card)
+    sections = list(dict.fromkeys(c.section for c in claims.CLAIMS.values()))
+    headings = [line for line in text.splitlines() if line.startswith("**§")]
+    assert [h.split("**")[1] for h in headings] == sections
+    for heading, (section, idx) in zip(headings, scorecard.groups(card), strict=True):
+        assert f"{{doc}}`chapter {int(card[idx[0]].page[:2])} <{card[idx[0]].page}>`" in heading
+        n = sum(int(c) for c in re.findall(r'">(\d+) ', heading))
+        assert n == len(idx), (section, heading)
+    assert text.splitlines()[0].startswith(f"**All {len(card)} claims**")
+    # one table per section, each row once, in the paper's order
+    rows = [line for line in text.splitlines() if line.startswith("|") and line[1:].strip()[:1].isdigit()]
+    assert [int(r.split("|")[1]) for r in rows] == list(range(1, len(card) + 1))
+    assert text.count("Measured at: ") == len(sections)
+
+
+def test_the_reasons_follow_the_tables(card):
+    text = scorecard.reasons_markdown(card)
+    items = [line for line in text.splitlines() if line[:1].isdigit()]
+    assert [int(i.split(".")[0]) for i in items] == list(range(1, len(card) + 1))
+    assert all(f"(`{r.claim.key}`)" in i and scorecard.badge(r.verdict) in i for r, i in zip(card, items, strict=True))
+
+
+def test_one_number_of_archived_runs(runs):
+    n = scorecard.n_archived(runs)
+    assert 0 < n <= len(runs)
+    assert scorecard.provenance_sentence(runs).startswith(f"The {n} archived run")
 
 
 def test_the_thumbnail_has_legible_fonts(runs):

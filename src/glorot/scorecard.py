@@ -19,12 +19,13 @@ holds: at the ``quick`` profile, the ``long`` profile (the paper's number of upd
 100, where a claim about orderings and dynamics is judged for real) where the experiment has
 one; else the ``wide`` profile (the paper's 1000 units on a CPU, for a few epochs: Figs. 3-4
 and 9-10); else the chapter's *longer run* (``longer_factor`` times the profile's updates,
-:func:`glorot.experiments.longer_run`); else the profile's own run. The scale column says
-which (``quick ×5`` is the longer run of ``quick``).
+:func:`glorot.experiments.longer_run`); else the profile's own run. The list of reasons under the
+page's tables names each row's run by its profile (``quick ×5`` is the longer run of ``quick``).
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -219,18 +220,29 @@ def scale(run: Run, with_provenance: bool = False) -> str:
     return f"{head}: " + ", ".join(parts)
 
 
+def n_archived(runs: dict[str, Run]) -> int:
+    """How many archived runs the scorecard reads: distinct runs (experiment and configuration),
+    each counted once however many roles read it. The one number of runs the front page gives
+    (its prose and :func:`provenance_sentence` both say it)."""
+    return len({(r.experiment, archive.config_key(r.config.to_dict())) for r in runs.values()
+                if not isinstance(r, Missing)})
+
+
 def provenance_sentence(runs: dict[str, Run]) -> str:
-    """Where the scorecard's numbers come from, once for all rows: each distinct archive date and
-    commit, how many runs were made with code that has changed since, and how many are missing."""
+    """Where the scorecard's numbers come from, once for all rows: how many archived runs it reads
+    (:func:`n_archived`), each distinct archive date and commit, how many were made with code that
+    has changed since, and how many roles have no archived run."""
     found = [r for r in runs.values() if not isinstance(r, Missing)]
     missing = [r for r in runs.values() if isinstance(r, Missing)]
     if not found:
         return f"None of the {len(runs)} runs it reads is archived at this profile."
     origins = sorted({provenance(r).removesuffix(", made with earlier code") for r in found})
     stale = sum(r.stale for r in found)
-    return (f"Its {len(found)} archived runs were {'; '.join(origins)}"
+    n = n_archived(runs)
+    return (f"The {n} archived run{'s' if n != 1 else ''} it reads {'were' if n != 1 else 'was'} {'; '.join(origins)}"
             + (f" ({stale} made with code that has changed since)" if stale else "")
-            + (f"; {len(missing)} {'is' if len(missing) == 1 else 'are'} not archived." if missing else "."))
+            + (f"; {len(missing)} more that it would read {'is' if len(missing) == 1 else 'are'} not archived."
+               if missing else "."))
 
 
 def scale_sentence(card: list[Row]) -> str:
@@ -241,11 +253,22 @@ def scale_sentence(card: list[Row]) -> str:
     below = sum(r.below_paper for r in measured)
     full = len(measured) - below
     return (f"Of the {len(measured)} rows read from an archived run, {below} were measured below the paper's scale "
-            f"(narrower, shorter or on fewer examples: their scale column says how far)"
+            f"(narrower, shorter or on fewer examples: the \"Measured at\" line of their section says how far)"
             + (f" and {full} at it." if full else "."))
 
 
 # --------------------------------------------------------------------------- the table
+
+VERDICT_CLASSES = {k: "verdict-" + k.replace(" ", "-") for k in (*pages.VERDICTS, NOT_ARCHIVED)}
+"""The CSS class of each verdict's badge (:func:`badge`), made from the kind itself (spaces become
+hyphens: ``verdict-not-yet-at-paper-scale``); ``_static/book.css`` gives each its colour."""
+
+
+def badge(kind: str, text: str | None = None) -> str:
+    """A verdict as a coloured badge, inline HTML that the page's MyST passes through:
+    ``<span class="verdict verdict-KIND">text</span>`` (``text``: the kind itself by default).
+    The colour is a second marker only: the badge always says its verdict in words."""
+    return f'<span class="verdict {VERDICT_CLASSES[kind]}">{html.escape(text if text is not None else kind, quote=False)}</span>'
 
 
 def _cell(text: str) -> str:
@@ -253,27 +276,117 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def measured_at(r: Row) -> str:
+    """Where a row was measured, as its cell says it: the width, updates or examples beside the
+    paper's, and the seeds (:func:`scale` without the profile's name, which the list of reasons
+    keeps); for a row with no archived run, that there is none and why."""
+    if r.below_paper is None:
+        why = r.scale.partition(f"{NOT_ARCHIVED} (")[2].removesuffix(")")
+        return "no archived run" + (f": {why}" if why else "")
+    return r.scale.split(": ", 1)[-1]
+
+
 def frame(card: list[Row]) -> pd.DataFrame:
-    """The scorecard as the page's table, short enough to scan: number, section, claim (with a
-    ``{doc}`` link to the chapter that shows it), paper, ours, the verdict's kind in bold and the
-    scale. The reason for each verdict is :func:`reasons_markdown`, listed under the table."""
-    sections = [r.claim.section for r in card]
+    """The scorecard's rows as the page shows them: number, section (the page groups by it, see
+    :func:`markdown`), the verdict as a coloured :func:`badge`, the claim, the paper's value, ours,
+    and where it was measured (:func:`measured_at`). The reason for each verdict is
+    :func:`reasons_markdown`, listed under the tables."""
     return pd.DataFrame({
         "#": range(1, len(card) + 1),
-        "section": [s if i == 0 or s != sections[i - 1] else "" for i, s in enumerate(sections)],
-        "claim": [_cell(r.claim.text) + f" ({{doc}}`ch. {int(r.page[:2])} <{r.page}>`)" for r in card],
+        "section": [r.claim.section for r in card],
+        "verdict": [badge(r.verdict) for r in card],
+        "claim": [_cell(r.claim.text) for r in card],
         "paper": [_cell(r.claim.paper) for r in card],
         "ours": [_cell(r.ours) for r in card],
-        "verdict": [f"**{r.verdict}**" for r in card],
-        "scale": [_cell(r.scale) for r in card],
+        "measured at": [_cell(measured_at(r)) for r in card],
     })
 
 
+def groups(card: list[Row]) -> list[tuple[str, list[int]]]:
+    """The paper's sections in the order of the rows, each with the indices of its rows."""
+    out: dict[str, list[int]] = {}
+    for i, r in enumerate(card):
+        out.setdefault(r.claim.section, []).append(i)
+    return list(out.items())
+
+
+_GROUP_WORDS = dict(zip(pages.VERDICTS, ("agree", "agree in part", "differ", None, None), strict=True))
+"""How a group's count words a verdict ("3 agree"); None: the kind's own words ("2 inconclusive")."""
+
+
+def group_counts(card: list[Row]) -> str:
+    """A group's verdicts counted, each count a :func:`badge`: "3 agree", "1 not yet at paper
+    scale", in the order of :data:`glorot.pages.VERDICTS`, then the rows with no archived run."""
+    c = counts(card)
+    return " ".join(badge(k, f"{c[k]} {_GROUP_WORDS.get(k) or k}") for k in c if c[k])
+
+
+def _chapters(card: list[Row]) -> str:
+    pages_ = list(dict.fromkeys(r.page for r in card))
+    return ", ".join(f"{{doc}}`chapter {int(p[:2])} <{p}>`" for p in pages_)
+
+
+def _numbers(nums: list[int]) -> str:
+    """``[6, 7, 8, 10]`` -> ``"rows 6–8 and 10"``."""
+    runs: list[list[int]] = []
+    for n in nums:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    words = [f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    return ("row " if len(nums) == 1 else "rows ") + pages.and_list(words)
+
+
+def group_scale(card: list[Row], first: int = 1) -> str:
+    """Where a section's rows were measured (:func:`measured_at`), once per distinct scale, with the
+    rows of each where there are several (``first``: the number of the section's first row)."""
+    at: dict[str, list[int]] = {}
+    for i, r in enumerate(card, first):
+        at.setdefault(measured_at(r), []).append(i)
+    if len(at) == 1:
+        return f"Measured at: {next(iter(at))}."
+    return "Measured at: " + "; ".join(f"{where} ({_numbers(nums)})" for where, nums in at.items()) + "."
+
+
+def group_heading(card: list[Row], first: int = 1) -> str:
+    """The lines above a section's table: the section, the chapter that shows it (a link), its
+    verdicts counted (:func:`group_counts`), and, on a line of its own, where its rows were
+    measured (:func:`group_scale`)."""
+    return (f"**{card[0].claim.section}** ({_chapters(card)}): {group_counts(card)}<br>\n"
+            f'<span class="scorecard-scale">{html.escape(group_scale(card, first), quote=False)}</span>')
+
+
+def markdown(card: list[Row]) -> str:
+    """The scorecard as the front page shows it (MyST, glued with ``{glue:md}`` and ``:format:
+    myst``): every verdict counted (:func:`group_counts`), then one small table per section of the
+    paper, under a :func:`group_heading` that counts its verdicts and says where its rows were
+    measured; each row a :func:`frame` row without the section and the scale (the heading says
+    both)."""
+    df = frame(card)
+    parts = [f"**All {len(card)} claims**: {group_counts(card)}"]
+    for _, idx in groups(card):
+        parts.append(group_heading([card[i] for i in idx], idx[0] + 1))
+        parts.append(pages.as_markdown_table(df.iloc[idx].drop(columns=["section", "measured at"])))
+    return "\n\n".join(parts)
+
+
 def reasons_markdown(card: list[Row]) -> str:
-    """Why each row has its verdict: a numbered Markdown list, in the table's order, each naming
-    the claim's key (where its rule is: ``glorot.claims``)."""
-    return "\n".join(f"{i}. **{r.verdict}** (`{r.claim.key}`): {r.reason[:1].upper() + r.reason[1:]}"
-                     + ("" if r.reason.endswith(".") else ".") for i, r in enumerate(card, 1))
+    """Why each row has its verdict, grouped by section as the tables are: a numbered Markdown
+    list (the tables' numbers), each item the verdict's badge, the claim's key (where its rule is:
+    ``glorot.claims``), the reason, and the run it was read from (its profile and :func:`scale`)."""
+    parts = []
+    for section, idx in groups(card):
+        parts.append(f"**{section}**")
+        items = []
+        for i in idx:
+            r = card[i]
+            reason = r.reason[:1].upper() + r.reason[1:] + ("" if r.reason.endswith(".") else ".")
+            profile, at = r.scale.split(": ", 1)
+            run = "" if r.below_paper is None else f" Read from the `{profile}` run ({at})."
+            items.append(f"{i + 1}. {badge(r.verdict)} (`{r.claim.key}`): {reason}{run}")
+        parts.append("\n".join(items))
+    return "\n\n".join(parts)
 
 
 def counts(card: list[Row]) -> dict[str, int]:
