@@ -12,6 +12,7 @@
 # > "Two things we want to avoid and that can be revealed from the evolution of activations
 # > is excessive saturation of activation functions on one hand (then gradients will not
 # > propagate well), and overly linear units (they will not compute something interesting)."
+# > {cite}`glorot2010understanding`
 #
 # Section 3 of the paper watches networks *while they learn*. It trains deep networks on
 # Shapeset-3×2 with the sigmoid, the hyperbolic tangent and the softsign, all with the

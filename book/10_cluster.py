@@ -9,7 +9,7 @@
 # %% [markdown]
 # # Appendix: Running the paper's grid on a cluster
 #
-# The paper's results rest on a grid of long runs. The learning rate is chosen per model on
+# The results of {cite:t}`glorot2010understanding` rest on a grid of long runs. The learning rate is chosen per model on
 # validation error "after a large number of updates (5 million)", and each network trains for
 # {glue:text}`paper_updates:,d` updates of batch 10, for every activation and initialization,
 # depth and dataset of §2 and §5. One GPU can run the book's `paper` profile. A reader who
