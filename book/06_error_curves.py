@@ -54,9 +54,9 @@ longer_factor = 5
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from glorot import claims, experiments, pages, paper, plots_errors
+from glorot import claims, data, experiments, pages, paper, plots_errors, scorecard
 from glorot.claims import error_curves as ec_claims
-from glorot.experiments import error_curves
+from glorot.experiments import error_curves, registry
 from glorot.validation import check_device
 
 device = check_device(device)
@@ -170,6 +170,99 @@ pages.glue_all(
                              "no figure", lr_verdict),
 )
 pages.glue("fig_lr_search", plots_errors.lr_search(search))
+
+# %% [markdown]
+# ### The search behind the `long` run
+#
+# The search above is made at the curves' own small budget. The experiment's `long` profile
+# (the paper's 2.5M updates at width 100, {numref}`fig-errors-fig11-budget` below) takes its
+# rates instead from a separate, larger search, the experiment's `search` profile: seed 0,
+# width 100, every configuration at every rate of a grid of two decades for 500,000 updates
+# (a fifth of the curves' budget, a tenth of the paper's 5 million), the grid extended past
+# an edge where the choice lands on it, each rate chosen on a fixed validation set. It takes
+# an hour on one CPU core, so this page only reads it from the results archive.
+# {glue:md}`search_status`
+#
+# :::{table} Validation error (%) after the `search` profile's budget, per configuration and learning rate (seed 0); ← marks the chosen rate, — a rate not tried for that configuration (the grid is extended only past an edge). {glue:md}`search_caption`
+# :name: tbl-errors-search
+#
+# ```{glue:md} search_grid
+# :format: myst
+# ```
+# :::
+
+# %% tags=["remove-cell"]
+lr_search_run = (scorecard.archived("shapeset_curves", "search", pretrain_activation=pretrain_activation,
+                                    pretrain_noise=pretrain_noise) if profile == "quick" else None)
+search_cfg = experiments.config("shapeset_curves", "search", pretrain_activation=pretrain_activation,
+                                pretrain_noise=pretrain_noise)
+search_command = registry.cli_command("shapeset_curves", "search", search_cfg, device="cpu")
+if isinstance(lr_search_run, experiments.Result):
+    ls = lr_search_run["search"]
+    ls_cfg = lr_search_run.config
+    ls_chosen = ls[ls["chosen"]].set_index("config")
+    ls_grid = ls.assign(configuration=ls["config"].map(labels),
+                        cell=[("diverged" if d else f"{100 * v:.1f}") + (" ←" if c else "")
+                              for d, v, c in zip(ls["diverged"], ls["valid_error"], ls["chosen"])])
+    ls_grid = (ls_grid.pivot(index="configuration", columns="lr", values="cell").reindex([labels[k] for k in order_cfg])
+               .fillna("—").rename(columns=lambda lr: f"lr {lr:g}").reset_index())
+    ls_judged = claims.judge("fig11.learning_rates", lr_search_run)
+    _, yv = data.examples("shapeset", int(ls_cfg["n_valid"]), "valid", seed=error_curves.SHAPESET_VALID_SEED)
+    valid_majority = 1.0 - float(yv.bincount(minlength=9).max()) / len(yv)  # always answering the most frequent class
+    ls_stuck = ls_judged.values["plateau"] + ls_judged.values["ties"]
+    ls_learned = [k for k in order_cfg if k in ls_chosen.index and k not in ls_stuck]
+    extended = sorted(set(ls["lr"]) - set(ls_cfg["learning_rates"]))
+    ext_cfgs = [k for k in order_cfg if set(ls[ls["config"] == k]["lr"]) & set(extended)]
+    rises = all(ls_chosen.loc[k, "lr"] not in extended for k in ext_cfgs)  # the extension did worse than the chosen rate
+    top = max(ls_cfg["learning_rates"])
+    at_top = ls[(ls["lr"] == top) & ~ls["diverged"]].set_index("config")["valid_error"]
+    fell = [k for k in ls_learned if k in at_top.index and ls_chosen.loc[k, "lr"] < top]
+    spread = {k: ls[(ls["config"] == k) & ~ls["diverged"]]["valid_error"] for k in order_cfg}
+
+    def rng(errors) -> str:
+        return f"{100 * errors.min():.1f}–{100 * errors.max():.1f}%"
+
+    def rate_range(keys):
+        return pages.and_list(f"{labels[k]} {ls_chosen.loc[k, 'lr']:g} ({100 * ls_chosen.loc[k, 'valid_error']:.1f}%)"
+                              for k in keys)
+
+    ls_scale = (f"Ours: width {ls_cfg['width']:,}, {ls_cfg['updates']:,} updates per configuration and rate "
+                f"({100 * ls_cfg['updates'] / ec_claims.PAPER_SEARCH_UPDATES:.2g}% of the paper's search budget of "
+                f"{ec_claims.PAPER_SEARCH_UPDATES:,} updates), seed {ls_cfg['seed']}, grid "
+                f"{pages.and_list(ls_cfg['learning_rates'], '{:g}')}"
+                + (f" extended to {pages.and_list(extended, '{:g}')} for {names(ext_cfgs)}" if extended else "")
+                + f", validation {ls_cfg['n_valid']:,} examples; {lr_search_run.scale()}.")
+    pages.glue_all(
+        search_status=(
+            f"It is archived ({lr_search_run.provenance['wall_time_s'] / 60:.0f} minutes on {lr_search_run.provenance['device']}, "
+            f"{lr_search_run.provenance['date'][:10]}). The chosen rates: {rate_range(ls_learned)}"
+            + (f"; {names(ls_stuck)}: {pages.and_list((ls_chosen.loc[k, 'lr'] for k in ls_stuck), '{:g}')}" if ls_stuck else "")
+            + f". Always answering the most frequent class errs on {100 * valid_majority:.1f}% of the validation set: "
+            + (f"{names(ls_stuck)} stay{'s' if len(ls_stuck) == 1 else ''} within a point or so of it at every rate "
+               f"({pages.and_list(rng(spread[k]) for k in ls_stuck)}), so "
+               f"{'its' if len(ls_stuck) == 1 else 'their'} choice compares networks that have not learned. "
+               if ls_stuck else "every network leaves it at some rate. ")
+            + (f"The first grid put {names(ext_cfgs)} at its edge, so the grid was extended to "
+               f"{pages.and_list(extended, '{:g}')}, where the error rises again: the choice now lies inside the grid. "
+               if extended and not ls_judged.values["edge"] and rises else "")
+            + (f"At the first grid's largest rate ({top:g}) the networks that learn at a lower one ({names(fell)}) err on "
+               f"{rng(at_top[fell])} of the validation set, against {rng(ls_chosen.loc[fell, 'valid_error'])} at their "
+               "chosen rates. " if fell else "")
+            + f"{int(ls['diverged'].sum())} of the {len(ls)} (configuration, rate) runs diverged. "
+            + ls_judged.sentence()),
+        search_grid=pages.as_markdown_table(ls_grid),
+        search_caption=pages.caption(ls_scale, f"Paper: rates chosen on validation error after "
+                                     f"{ec_claims.PAPER_SEARCH_UPDATES:,} updates, grid not stated",
+                                     ls_judged.sentence()),
+    )
+else:
+    why = (f"(At the `{profile}` profile this section is skipped: it reads the `search` run beside the `quick` profile's runs.)"
+           if lr_search_run is None else "**Not archived yet.** The `search` run is not in the results archive here"
+           + (f" ({lr_search_run.why})" if lr_search_run.why else "") + f"; `{search_command}` makes it (about an hour "
+           "on one CPU core).")
+    pages.glue_all(search_status=why, search_grid=pages.as_markdown_table(pd.DataFrame({"search": [why]})),
+                   search_caption=claims.judge("fig11.learning_rates", lr_search_run).sentence()
+                   if lr_search_run is not None else why)
 
 # %% [markdown]
 # ## Figure 11: test error during online training on Shapeset-3×2
@@ -320,9 +413,8 @@ pages.glue("fig_fig11", plots_errors.error_curves(shapeset["curves"], f"Shapeset
 # with `longer_factor` times the profile's updates, evaluation interval and pre-training
 # budget, checkpointing as it goes. It is still a small fraction of the paper's training, and
 # says so. At the `paper` profile the run above already has the paper's size and this one is
-# skipped. Being the largest run archived, it is the one the front page's scorecard judges
-# Fig. 11 on, and the one {doc}`07_table1` builds its Table 1 from: the verdicts under its
-# figure and table are the scorecard's rows for Fig. 11.
+# skipped. It is the one {doc}`07_table1` builds its main Table 1 from and, until the `long`
+# run of the next section is archived, the one the front page's scorecard judges Fig. 11 on.
 
 # %% tags=["hide-input"]
 longer = None
@@ -405,6 +497,135 @@ else:
                           f"({profile} profile x {longer_factor})", paper_final=paper.PAPER_FIG11_FINAL))
 
 # %% [markdown]
+# ## The paper's number of updates, at width 100
+#
+# Fig. 11's claims are about orderings over the paper's whole training: which networks leave
+# the plateau, and in what order they end. The experiment's `long` profile judges them on a
+# run of the paper's length at a smaller width: the seven configurations at width 100 for the
+# paper's 2.5M updates each, on 3 seeds, at the rates the search above chose
+# (`search_rates.LONG_RATES`), test error every 100,000 updates on a fixed test set. It takes
+# hours on one CPU core, so the page never trains it: it is read from the results archive when
+# it is there, and it is then the run the front page's scorecard judges Fig. 11 on.
+# {glue:md}`budget_status`
+#
+# ```{glue:figure} fig_budget
+# :name: fig-errors-fig11-budget
+# :figwidth: 100%
+#
+# The `long` run, at the paper's number of updates: Fig. 11 again, test error during online
+# training on Shapeset-3×2 at each configuration's rate from the search, mean over seeds
+# (band: their range); the legend gives our final error beside the paper's.
+# {glue:md}`budget_caption`
+# ```
+#
+# :::{table} Final test error of the `long` run (%), mean ± sd over seeds, worst first, beside the paper's Fig. 11. {glue:md}`budget_table_caption`
+# :name: tbl-errors-fig11-budget
+#
+# ```{glue:md} budget_table
+# :format: myst
+# ```
+# :::
+#
+# :::{table} Fig. 11's claims on the `long` run (the learning-rate claim on the search that chose its rates), as the front page's scorecard judges them. {glue:md}`budget_claims_caption`
+# :name: tbl-errors-fig11-budget-claims
+#
+# ```{glue:md} budget_claims
+# :format: myst
+# ```
+# :::
+
+# %% tags=["remove-cell"]
+BUDGET_CLAIMS = ("fig11.configurations", "fig11.order", "fig11.sigmoid4", "fig11.pretraining")
+budget = (scorecard.archived("shapeset_curves", "long", pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise)
+          if profile == "quick" else None)
+budget_cfg = experiments.config("shapeset_curves", "long", pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise)
+
+
+def pages_time(seconds: float) -> str:
+    """A run's wall time in words: minutes under two hours, else hours."""
+    return f"{seconds / 60:.0f} minutes" if seconds < 7200 else f"{seconds / 3600:.1f} hours"
+
+
+def show_budget(run) -> None:
+    """Glue the `long` section from ``run`` (a Result of the `long` profile, or any Result of the same experiment)."""
+    b_cfg = run.config
+    b_fin = run["final"].groupby("config")["test_error"].agg(["mean", "std", "count"])
+    b_lr = run["final"].groupby("config")["lr"].first()
+    b_order = list(b_fin["mean"].sort_values(ascending=False).index)
+    b_stuck = ec_claims.on_plateau(run)
+    b_left = [k for k in b_order if k not in b_stuck]
+    b_pct = 100 * b_cfg["updates"] / paper_cfg["updates"]
+    b_scale = (f"Ours: width {b_cfg['width']:,}, {b_cfg['updates']:,} updates ({10 * b_cfg['updates']:.1e} examples, "
+               f"{b_pct:.3g}% of the paper's {paper_cfg['updates']:,}) per curve, {int(b_fin['count'].min())} seeds, learning "
+               f"rates {'; '.join(f'{labels[k]} {b_lr[k]:g}' for k in b_order)}; Shapeset validation {b_cfg['n_valid']:,} "
+               f"and test {b_cfg['n_test']:,} examples (fixed seeds); {run.scale()}.")
+    judged = {k: claims.judge(k, run) for k in BUDGET_CLAIMS}
+    lr_j = claims.judge("fig11.learning_rates", lr_search_run) if lr_search_run is not None else None
+    b_verdict = claims.combine(judged["fig11.order"], judged["fig11.sigmoid4"]).sentence()
+    rows = [(claims.claim(k), j, "the `long` run") for k, j in judged.items()]
+    if lr_j is not None:
+        rows.insert(1, (claims.claim("fig11.learning_rates"), lr_j, "the `search` run"))
+    pages.glue_all(
+        budget_status=(f"It is archived: {pages_time(run.provenance['wall_time_s'])} on {run.provenance['device']}, "
+                       f"{run.provenance['date'][:10]}. After {b_cfg['updates']:,} updates ({b_pct:.3g}% of the paper's), "
+                       f"our order from worst to best is {', '.join(labels[k] for k in b_order)}; the paper's: "
+                       f"{', '.join(labels[k] for k in paper_order)}. More than a point below the most-frequent-class error "
+                       f"({100 * ec_claims.majority_error(int(b_cfg['n_test'])):.1f}%): {names(b_left)}; still on that "
+                       f"plateau: {names(b_stuck)}. {b_verdict}"),
+        budget_caption=pages.caption(b_scale, paper_budget, b_verdict),
+        budget_table=pages.as_markdown_table(pd.DataFrame({
+            "configuration": [labels[k] for k in b_order],
+            "ours (%)": [f"{100 * b_fin.loc[k, 'mean']:.2f} ± {100 * b_fin.loc[k, 'std']:.2f}" for k in b_order],
+            "paper (%)": [paper_value(k) for k in b_order],
+            "learning rate": [f"{b_lr[k]:g}" for k in b_order],
+        })),
+        budget_table_caption=pages.caption(b_scale, paper_budget, b_verdict),
+        budget_claims=pages.as_markdown_table(pd.DataFrame({
+            "claim": [c.text for c, _, _ in rows],
+            "paper": [c.paper for c, _, _ in rows],
+            "judged on": [on for _, _, on in rows],
+            "ours": [j.ours for _, j, _ in rows],
+            "verdict": [f"**{j.kind}**: {j.reason}" for _, j, _ in rows],
+        })),
+        budget_claims_caption=pages.caption(b_scale, paper_budget, b_verdict),
+    )
+    pages.glue("fig_budget", plots_errors.error_curves(
+        run["curves"], f"Shapeset-3x2, {b_cfg['width']} units per layer, {b_cfg['updates']:,} updates "
+                       f"('{run.profile}' profile)", paper_final=paper.PAPER_FIG11_FINAL))
+
+
+if isinstance(budget, experiments.Result):
+    show_budget(budget)
+else:
+    long_command = registry.cli_command("shapeset_curves", "long", budget_cfg, device="cpu")
+    why = (f"(At the `{profile}` profile this section is skipped: it reads the `long` run beside the `quick` profile's runs.)"
+           if budget is None else "**Not archived yet.** The `long` run is not in the results archive here"
+           + (f" ({budget.why})" if budget.why else "") + f", so this section has no numbers; `{long_command}` makes it "
+           f"(3 seeds × {len(budget_cfg['configurations'])} configurations × {budget_cfg['updates']:,} updates: hours on "
+           "one CPU core, checkpointing as it goes).")
+    lr_sentence = (claims.judge("fig11.learning_rates", lr_search_run).sentence() if lr_search_run is not None else "")
+    rates_caption = f"{why} The rates it trains at are those the search above chose: {lr_sentence}" if lr_sentence else why
+    given = dict(zip(budget_cfg["configurations"], budget_cfg["config_learning_rates"]))
+    paper_rank = sorted(budget_cfg["configurations"], key=paper.PAPER_FIG11_FINAL.get, reverse=True)
+    rows = [(claims.claim(k), claims.judge(k, budget) if budget is not None else None, "the `long` run") for k in BUDGET_CLAIMS]
+    if lr_search_run is not None:
+        rows.insert(1, (claims.claim("fig11.learning_rates"), claims.judge("fig11.learning_rates", lr_search_run),
+                        "the `search` run"))
+    pages.glue_all(
+        budget_status=why, budget_caption=why, budget_table_caption=rates_caption, budget_claims_caption=rates_caption,
+        budget_table=pages.as_markdown_table(pd.DataFrame({
+            "configuration": [labels[k] for k in paper_rank],
+            "ours (%)": ["not archived yet"] * len(paper_rank),
+            "paper (%)": [paper_value(k) for k in paper_rank],
+            "learning rate (from the search)": [f"{given[k]:g}" for k in paper_rank],
+        })),
+        budget_claims=pages.as_markdown_table(pd.DataFrame({
+            "claim": [c.text for c, _, _ in rows],
+            "judged on": [on for _, _, on in rows],
+            "verdict": [j.sentence() if j is not None else why for _, j, _ in rows]})))
+    pages.glue("fig_budget", why)  # no figure: the page says why in its place
+
+# %% [markdown]
 # ## At the paper's scale
 #
 # Fig. 11 at the paper's scale (width {glue:text}`paper_width:,d`, {glue:text}`paper_updates:,d`
@@ -419,10 +640,12 @@ else:
 #   {glue:text}`width:,d` units instead of {glue:text}`paper_width:,d` and
 #   {glue:text}`updates_pct:.2g`% of the paper's updates per curve (stated under each figure);
 #   the errors are those of the very start of the paper's training, so only orderings and
-#   early slopes are comparable. The longer run ({glue:md}`longer_words`) is the furthest this
-#   book goes on a CPU.
+#   early slopes are comparable. The longer run ({glue:md}`longer_words`) goes a little
+#   further; the `long` run ({numref}`fig-errors-fig11-budget`, where archived) has the paper's
+#   number of updates, at width 100.
 # * **Learning rates**: the paper's grid is not given; ours ({numref}`tbl-errors-lr-grid`) is
-#   searched at the curves' budget (the paper: after 5 million updates), on the first seed only.
+#   searched at the curves' budget (the paper: after 5 million updates), on the first seed only;
+#   the `long` run's come from a search of 500,000 updates ({numref}`tbl-errors-search`).
 # * **Seeds**: the paper reports one run per curve; we draw the mean over seeds and their range.
 # * **Pre-training**: noise, epochs, units and decoder are not given; ours are stated above
 #   ({numref}`fig-errors-pretraining`).

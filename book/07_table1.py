@@ -18,9 +18,11 @@
 # Table 1, marks them in bold by a stated significance test, and checks the orderings the
 # paper reads off the table. The Shapeset column comes from the runs of
 # {doc}`06_error_curves` (Fig. 11, where the learning rates are chosen): the main table holds
-# the largest run archived (at the `quick` profile, the chapter's longer run, `longer_factor`
-# times the profile's updates), the one the front page's scorecard judges, and the run at the
-# profile's own budget follows it; the MNIST, CIFAR-10
+# the largest run of the profile (at the `quick` profile, the chapter's longer run,
+# `longer_factor` times the profile's updates), and the run at the profile's own budget
+# follows it; a later section shows the `long` run (the paper's 2.5M updates at width 100),
+# which the front page's scorecard judges where it is archived (else the main table's run);
+# the MNIST, CIFAR-10
 # and ImageNet columns from the finite-dataset runs of {doc}`08_finite_datasets`, which are
 # made only where the data files are present. The last section says what is missing at the
 # paper's scale and the commands that produce it. {glue:md}`scale_warning`
@@ -50,9 +52,9 @@ substitute_dataset = "mnist-5k"
 # %% tags=["remove-cell"]
 import pandas as pd
 
-from glorot import claims, data, experiments, pages, paper, stats
+from glorot import claims, data, experiments, pages, paper, scorecard, stats
 from glorot.claims import error_curves as ec_claims
-from glorot.experiments import error_curves
+from glorot.experiments import error_curves, registry
 from glorot.validation import check_device
 
 device = check_device(device)
@@ -150,14 +152,14 @@ pages.glue_all(alpha=stats.ALPHA, paper_n_test=PAPER_N_TEST, paper_marks_match=m
 # ## Table 1
 #
 # {numref}`tbl-table1` is our Table 1 beside the paper's, its Shapeset column from the largest
-# Shapeset run archived ({glue:md}`main_words`); {numref}`tbl-table1-claims` judges each of its
+# Shapeset run of the profile ({glue:md}`main_words`); {numref}`tbl-table1-claims` judges each of its
 # Shapeset cells and its bold marks against the paper's; {numref}`tbl-table1-details` gives
 # the learning rate chosen on validation for each of our entries and its p-value against the
 # best of its column; {numref}`tbl-table1-profile` puts the Shapeset column at the profile's own
 # budget beside it. {glue:md}`table1_summary` The data files the finite columns need, and how
 # to get them, are on {doc}`08_finite_datasets`.
 #
-# :::{table} The paper's Table 1 beside ours: test error (%) of deep networks with 5 hidden layers, ours (mean ± sd over seeds, at the learning rate chosen on validation) beside the paper's; our Shapeset column is the largest Shapeset run archived. Bold: not significantly worse than the best of its column (two-proportion z-test, p = 0.005, n = the test-set size; the paper's own bold marks for its values). N: normalized initialization (eq. 16). {glue:md}`table1_caption`
+# :::{table} The paper's Table 1 beside ours: test error (%) of deep networks with 5 hidden layers, ours (mean ± sd over seeds, at the learning rate chosen on validation) beside the paper's; our Shapeset column is the largest Shapeset run of the profile (the `long` run has its own table below). Bold: not significantly worse than the best of its column (two-proportion z-test, p = 0.005, n = the test-set size; the paper's own bold marks for its values). N: normalized initialization (eq. 16). {glue:md}`table1_caption`
 # :name: tbl-table1
 #
 # ```{glue:md} table1
@@ -165,7 +167,7 @@ pages.glue_all(alpha=stats.ALPHA, paper_n_test=PAPER_N_TEST, paper_marks_match=m
 # ```
 # :::
 #
-# :::{table} Table 1's Shapeset claims, each judged on the run of {numref}`tbl-table1` as the front page's scorecard judges it: a cell is "agrees" when ours is not significantly different from the paper's (two-proportion z-test, p = 0.005); the bold marks agree when they fall on the same rows. {glue:md}`claims_caption`
+# :::{table} Table 1's Shapeset claims, each judged on the run of {numref}`tbl-table1` by the rules of the front page's scorecard: a cell is "agrees" when ours is not significantly different from the paper's (two-proportion z-test, p = 0.005); the bold marks agree when they fall on the same rows. {glue:md}`claims_caption`
 # :name: tbl-table1-claims
 #
 # ```{glue:md} table1_claims
@@ -275,7 +277,7 @@ pages.glue_all(
                        "values are shown." if missing else "")),
     table1_caption=pages.caption(
         f"{usual} seeds. Shapeset: {main_cfg['n_test']:,} test examples, width {main_cfg['width']:,}, "
-        f"{main_cfg['updates']:,} updates (the largest Shapeset run archived)",
+        f"{main_cfg['updates']:,} updates (the largest Shapeset run of the profile)",
         *([f"{substitute_dataset}: {int(table[table['dataset'] == substitute_dataset]['n_test'].max()):,} test examples, "
            "not a column of the paper"] if substitute is not None else []),
         scale_lines, paper_budget, table1_verdict),
@@ -360,6 +362,131 @@ pages.glue_all(
 )
 
 # %% [markdown]
+# ## The paper's number of updates, at width 100
+#
+# The experiment's `long` profile trains the Shapeset runs for the paper's 2.5M updates at
+# width 100, on 3 seeds, at the rates chosen by the search of {doc}`06_error_curves`
+# ({numref}`tbl-errors-search`), with a fixed test set of 20,000 examples. It takes hours on
+# one CPU core, so the page never trains it: it reads it from the results archive when it is
+# there, and it is then the run the front page's scorecard judges Table 1's Shapeset column on.
+# {glue:md}`budget_status`
+#
+# :::{table} Table 1's Shapeset column from the `long` run beside the paper's: test error (%), mean ± sd over seeds; bold: not significantly worse than the best of the column (two-proportion z-test, p = 0.005, n = the test-set size; the paper's own bold marks for its values); the p-value against the column's best. {glue:md}`budget_table_caption`
+# :name: tbl-table1-budget
+#
+# ```{glue:md} budget_table
+# :format: myst
+# ```
+# :::
+#
+# :::{table} Table 1's Shapeset claims and the paper's orderings on the `long` run, as the front page's scorecard judges them. {glue:md}`budget_claims_caption`
+# :name: tbl-table1-budget-claims
+#
+# ```{glue:md} budget_claims
+# :format: myst
+# ```
+# :::
+#
+# :::{table} The paper's orderings in the `long` run, as in {numref}`tbl-table1-orderings`. {glue:md}`budget_orderings_caption`
+# :name: tbl-table1-budget-orderings
+#
+# ```{glue:md} budget_orderings
+# :format: myst
+# ```
+# :::
+
+# %% tags=["remove-cell"]
+budget = (scorecard.archived("shapeset_curves", "long", pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise)
+          if profile == "quick" else None)
+budget_cfg = experiments.config("shapeset_curves", "long", pretrain_activation=pretrain_activation, pretrain_noise=pretrain_noise)
+BUDGET_CLAIMS = [*TABLE_CLAIMS, "table1.shapeset.orderings"]
+
+
+def pages_time(seconds: float) -> str:
+    """A run's wall time in words: minutes under two hours, else hours."""
+    return f"{seconds / 60:.0f} minutes" if seconds < 7200 else f"{seconds / 3600:.1f} hours"
+
+
+def show_budget(run) -> None:
+    """Glue the `long` section from ``run`` (a Result of the `long` profile, or any Result of the same experiment)."""
+    b_cfg = run.config
+    b_tab = error_curves.table1({"shapeset": run["final"]}).set_index("row")
+    b_n = int(b_tab["n_seeds"].max())
+    b_pct = 100 * b_cfg["updates"] / paper_cfg["updates"]
+    b_rates = "; ".join(f"{paper.TABLE1_ROWS[row]} {b_tab.loc[row, 'lr']:g}" for row in paper.TABLE1_ROWS
+                        if not pd.isna(b_tab.loc[row, "lr"]))
+    b_scale = (f"Ours: width {b_cfg['width']:,}, {b_cfg['updates']:,} updates ({b_pct:.3g}% of the paper's "
+               f"{paper_cfg['updates']:,}), {b_n} seeds, learning rates {b_rates} (from the search); Shapeset validation "
+               f"{b_cfg['n_valid']:,} and test {b_cfg['n_test']:,} examples (fixed seeds); {run.scale()}.")
+    judged = {k: claims.judge(k, run) for k in BUDGET_CLAIMS}
+    b_verdict = claims.combine(*judged.values()).sentence()
+    b_checks = ec_claims.ordering_checks(run).set_index("claim")
+    bold_b = [paper.TABLE1_ROWS[row] for row in paper.TABLE1_ROWS if b_tab.loc[row, "bold"]]
+    pages.glue_all(
+        budget_status=(
+            f"It is archived: {pages_time(run.provenance['wall_time_s'])} on {run.provenance['device']}, "
+            f"{run.provenance['date'][:10]}. Our bold entries: {pages.and_list(bold_b)}; the paper's: "
+            f"{pages.and_list(paper.TABLE1_ROWS[row] for row in paper.TABLE1_ROWS if b_tab.loc[row, 'paper_bold'])}. The "
+            "paper's orderings: " + "; ".join(
+                f"{c}: {'holds' if b_checks.loc[c, 'holds'] else 'does not hold'} ({100 * b_checks.loc[c, 'ours_low']:.1f}% vs "
+                f"{100 * b_checks.loc[c, 'ours_high']:.1f}%, p = {ec_claims.p_text(b_checks.loc[c, 'p_value'])}, "
+                f"{'' if b_checks.loc[c, 'significant'] else 'not '}significant at {stats.ALPHA:g}"
+                + ("" if b_checks.loc[c, "informative"] else ", not judged: the worse side is still on the plateau") + ")"
+                for c in b_checks.index) + f". {b_verdict}"),
+        budget_table=pages.as_markdown_table(pd.DataFrame({
+            "TYPE": list(paper.TABLE1_ROWS.values()),
+            f"ours, {b_cfg['updates']:,} updates, width {b_cfg['width']:,}": [ours_cell(b_tab.loc[row]) for row in paper.TABLE1_ROWS],
+            "paper": [paper_cell(b_tab.loc[row]) for row in paper.TABLE1_ROWS],
+            "learning rate": ["—" if pd.isna(b_tab.loc[row, "lr"]) else f"{b_tab.loc[row, 'lr']:g}" for row in paper.TABLE1_ROWS],
+            "p vs best": ["—" if pd.isna(b_tab.loc[row, "p_value"]) else ec_claims.p_text(b_tab.loc[row, "p_value"])
+                          for row in paper.TABLE1_ROWS],
+        })),
+        budget_table_caption=pages.caption(b_scale, paper_budget, b_verdict),
+        budget_claims=pages.as_markdown_table(pd.DataFrame({
+            "claim": [claims.claim(k).text for k in judged],
+            "paper": [claims.claim(k).paper for k in judged],
+            "ours": [j.ours for j in judged.values()],
+            "verdict": [f"**{j.kind}**: {j.reason}" for j in judged.values()],
+        })),
+        budget_claims_caption=pages.caption(b_scale, paper_budget),
+        budget_orderings=pages.as_markdown_table(pd.DataFrame({
+            "claim": list(b_checks.index),
+            "ours (%)": [f"{100 * a:.1f} vs {100 * b:.1f}" for a, b in zip(b_checks["ours_low"], b_checks["ours_high"])],
+            "holds": [yes_no(v) for v in b_checks["holds"]],
+            "p": [ec_claims.p_text(p) for p in b_checks["p_value"]],
+            "significant": [yes_no(v) for v in b_checks["significant"]],
+            "judged": [yes_no(v) for v in b_checks["informative"]],
+            "paper (%)": [paper_pair("shapeset", c) for c in b_checks.index],
+        })),
+        budget_orderings_caption=pages.caption(b_scale, paper_budget, judged["table1.shapeset.orderings"].sentence()),
+    )
+
+
+if isinstance(budget, experiments.Result):
+    show_budget(budget)
+else:
+    long_command = registry.cli_command("shapeset_curves", "long", budget_cfg, device="cpu")
+    why = (f"(At the `{profile}` profile this section is skipped: it reads the `long` run beside the `quick` profile's runs.)"
+           if budget is None else "**Not archived yet.** The `long` run is not in the results archive here"
+           + (f" ({budget.why})" if budget.why else "") + f", so this section has no numbers; `{long_command}` makes it "
+           f"(3 seeds × {len(budget_cfg['configurations'])} configurations × {budget_cfg['updates']:,} updates: hours on "
+           "one CPU core, checkpointing as it goes). The paper's column, for reference: "
+           + ", ".join(f"{label} {paper.PAPER_TABLE1[row]['shapeset']:.2f}" for row, label in paper.TABLE1_ROWS.items()) + ".")
+    plain = why.replace("**", "")
+    pages.glue_all(
+        budget_status=why, budget_table_caption=why, budget_claims_caption=why, budget_orderings_caption=why,
+        budget_table=pages.as_markdown_table(pd.DataFrame({
+            "TYPE": list(paper.TABLE1_ROWS.values()),
+            "ours, `long` run": ["not archived yet"] * len(paper.TABLE1_ROWS),
+            "paper": [paper_cell({"paper": paper.PAPER_TABLE1[row]["shapeset"], "paper_bold": paper.PAPER_TABLE1_BOLD[row]["shapeset"]})
+                      for row in paper.TABLE1_ROWS]})),
+        budget_claims=pages.as_markdown_table(pd.DataFrame({
+            "claim": [claims.claim(k).text for k in BUDGET_CLAIMS],
+            "verdict": [claims.judge(k, budget).sentence() if budget is not None else plain for k in BUDGET_CLAIMS]})),
+        budget_orderings=pages.as_markdown_table(pd.DataFrame({"orderings": [plain]})),
+    )
+
+# %% [markdown]
 # ## At the paper's scale: what is missing
 #
 # Everything above ran at the {glue:md}`profile` profile on {glue:md}`device_words`.
@@ -415,8 +542,9 @@ pages.glue_all(
 # %% [markdown]
 # ## What differs from the paper
 #
-# * **Scale** (the main difference): Table 1's Shapeset column holds the largest run archived
-#   ({glue:md}`main_words`), the finite columns the runs at the profile's budget (each stated
+# * **Scale** (the main difference): Table 1's Shapeset column holds the largest run of the
+#   profile ({glue:md}`main_words`; the `long` run, where archived, has the paper's updates at
+#   width 100: {numref}`tbl-table1-budget`), the finite columns the runs at the profile's budget (each stated
 #   under its table): the very start of the paper's training, so only orderings and bold marks
 #   are comparable, not levels.
 # * **The significance test**: not named by the paper; ours is the two-proportion z-test

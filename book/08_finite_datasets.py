@@ -47,8 +47,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from glorot import claims, data, experiments, pages, paper, plots_errors, stats
+from glorot import claims, data, experiments, pages, paper, plots_errors, scorecard, stats
 from glorot.claims import error_curves as ec_claims
+from glorot.experiments import registry
 from glorot.validation import check_device
 
 device = check_device(device)
@@ -307,25 +308,37 @@ svm_longer = (experiments.run("svm_baseline", profile, device=device, use_archiv
 
 # %% tags=["remove-cell"]
 svm_runs = [svm] + ([svm_longer] if svm_longer is not None else [])
-grids, rows, sentences = [], [], []
-for r in svm_runs:
+
+
+def svm_parts(r) -> tuple[pd.DataFrame, list[dict], str]:
+    """One SVM comparison's grid (a frame), its rows of the comparison table, and its sentence."""
     n = r.config["n_train"]
     g = r["svm"].pivot(index="C", columns="gamma_factor", values="valid_error")
-    grids.append(pd.DataFrame({"training examples": f"{n:,}", "C": [f"{c:g}" for c in g.index]}
-                              | {f"γ × {f:g}": [f"{100 * v:.1f}" for v in g[f]] for f in g.columns}))
+    grid = pd.DataFrame({"training examples": f"{n:,}", "C": [f"{c:g}" for c in g.index]}
+                        | {f"γ × {f:g}": [f"{100 * v:.1f}" for v in g[f]] for f in g.columns})
     v = ec_claims.svm_numbers(r)
-    sentences.append(f"on {n:,} examples the network errs on {100 * v['net']:.2f}% and the SVM on {100 * v['svm']:.2f}%: "
-                     f"the network is {abs(v['gap']):.2f} points {'better' if v['gap'] > 0 else 'worse'}, "
-                     f"p = {ec_claims.p_text(v['p_value'])}, {'' if v['p_value'] < stats.ALPHA else 'not '}significant at "
-                     f"{stats.ALPHA:g}")
+    text = (f"on {n:,} examples the network errs on {100 * v['net']:.2f}% and the SVM on {100 * v['svm']:.2f}%: "
+            f"the network is {abs(v['gap']):.2f} points {'better' if v['gap'] > 0 else 'worse'}, "
+            f"p = {ec_claims.p_text(v['p_value'])}, {'' if v['p_value'] < stats.ALPHA else 'not '}significant at "
+            f"{stats.ALPHA:g}")
     s = r["summary"]
+    out = []
     for model, row in (("RBF SVM", s.iloc[0]), (s.iloc[1]["model"], s.iloc[1])):
-        rows.append({"model": model, "training examples": f"{n:,}", "ours (%)": f"{100 * row['test_error']:.2f}",
-                     "chosen": row["chosen"] + (f", width {r.config['width']:,}, {r.config['updates']:,} updates"
-                                                if model != "RBF SVM" else ""),
-                     "test examples": f"{int(row['n_test']):,}",
-                     f"paper on {paper.PAPER_SVM['n_train']:,} (%)": f"{100 * row['paper_test_error']:.2f}"})
-svm_verdict = claims.judge("svm.baseline", svm_runs[-1]).sentence()  # the largest sample: the scorecard's run
+        out.append({"model": model, "training examples": f"{n:,}", "ours (%)": f"{100 * row['test_error']:.2f}",
+                    "chosen": row["chosen"] + (f", width {r.config['width']:,}, {r.config['updates']:,} updates"
+                                               if model != "RBF SVM" else ""),
+                    "test examples": f"{int(row['n_test']):,}",
+                    f"paper on {paper.PAPER_SVM['n_train']:,} (%)": f"{100 * row['paper_test_error']:.2f}"})
+    return grid, out, text
+
+
+grids, rows, sentences = [], [], []
+for r in svm_runs:
+    grid, out, text = svm_parts(r)
+    grids.append(grid)
+    rows += out
+    sentences.append(text)
+svm_verdict = claims.judge("svm.baseline", svm_runs[-1]).sentence()  # the larger sample (the scorecard reads the `long` run where archived)
 svm_scale = " ".join(f"Ours: {r.scale()}." for r in svm_runs)
 svm_paper = (f"Paper: RBF SVM {paper.PAPER_SVM['svm']}%, depth-5 tanh network with normalized initialization "
              f"{paper.PAPER_SVM['tanh-N']}%, on {paper.PAPER_SVM['n_train']:,} examples: the network "
@@ -335,12 +348,168 @@ pages.glue_all(
     svm_longer_words=(f"{svm_longer.config['n_train']:,} examples, the network trained for {svm_longer.config['updates']:,} "
                       "updates" if svm_longer is not None else skipped.replace("**", "")),
     svm_summary=sentence("; ".join(sentences)) + f". The paper's network is {ec_claims.PAPER_SVM_GAP:.2f} points better than "
-                f"its SVM on {paper.PAPER_SVM['n_train']:,} examples; the verdict is on the largest of our samples.",
+                f"its SVM on {paper.PAPER_SVM['n_train']:,} examples; the verdict here is on the larger of these samples (the `long` "
+                f"run below has {experiments.config('svm_baseline', 'long')['n_train']:,}).",
     svm_grid=pages.as_markdown_table(pd.concat(grids, ignore_index=True)),
     svm_grid_caption=pages.caption(svm_scale, svm_verdict),
     svm_table=pages.as_markdown_table(pd.DataFrame(rows)),
     svm_caption=pages.caption(svm_scale, svm_paper, svm_verdict),
 )
+
+# %% [markdown]
+# ## The paper's number of passes, at width 100
+#
+# Each experiment's `long` profile is the largest run of its protocol that fits this CPU: for
+# Fig. 12, the five configurations on the `mnist-5k` substitute (the one finite dataset here)
+# at width 100, {glue:md}`budget_finite_passes`, on 3 seeds, each rate chosen on validation;
+# for the SVM baseline, a sample of 20,000 Shapeset examples and the network at width 100
+# trained 500,000 updates. They take
+# hours on one CPU core, so the page never trains them: it reads them from the results archive
+# when they are there, and they are then the runs the front page's scorecard judges these
+# claims on.
+#
+# ### The substitute at the paper's number of passes
+#
+# {glue:md}`budget_finite_status`
+#
+# ```{glue:figure} fig_budget_finite
+# :name: fig-finite-budget
+# :figwidth: 100%
+#
+# **A substitute, not the paper's Fig. 12**: the `long` run, test error during training on
+# `mnist-5k` at each configuration's chosen rate, mean over seeds (band: their range).
+# {glue:md}`budget_finite_caption`
+# ```
+#
+# :::{table} Final test error of the `long` run on the substitute (%), mean ± sd over seeds at the chosen rate, worst first, beside the paper's MNIST column (a different, ten times larger dataset: not comparable). {glue:md}`budget_finite_caption`
+# :name: tbl-finite-budget
+#
+# ```{glue:md} budget_finite_table
+# :format: myst
+# ```
+# :::
+#
+# ### The SVM baseline on 20,000 examples
+#
+# {glue:md}`budget_svm_status`
+#
+# :::{table} The `long` SVM comparison: test error (%) of the RBF SVM and of the depth-5 tanh network with normalized initialization trained on the same sample, beside the paper's. {glue:md}`budget_svm_caption`
+# :name: tbl-finite-svm-budget
+#
+# ```{glue:md} budget_svm_table
+# :format: myst
+# ```
+# :::
+#
+# :::{table} The `long` SVM comparison: validation error (%) of the RBF SVM over C (rows) and γ as a multiple of scikit-learn's "scale" γ (columns); the lowest is chosen.
+# :name: tbl-finite-svm-budget-grid
+#
+# ```{glue:md} budget_svm_grid
+# :format: myst
+# ```
+# :::
+
+# %% tags=["remove-cell"]
+budget_finite = scorecard.archived("finite_curves", "long", dataset=substitute_dataset or "mnist-5k") \
+    if profile == "quick" else None
+budget_svm = scorecard.archived("svm_baseline", "long") if profile == "quick" else None
+budget_finite_cfg = experiments.config("finite_curves", "long", dataset=substitute_dataset or "mnist-5k")
+budget_svm_cfg = experiments.config("svm_baseline", "long")
+_n_sub = len(data.load(budget_finite_cfg["dataset"]).train)
+pages.glue("budget_finite_passes",
+           f"{budget_finite_cfg['updates']:,} updates of 10 examples, {10 * budget_finite_cfg['updates'] / _n_sub:.0f} passes over "
+           f"its {_n_sub:,} training images (the paper's {paper_cfg['updates']:,} updates make "
+           f"{10 * paper_cfg['updates'] / data.PAPER_SIZES['mnist'][0]:.0f} passes over MNIST's "
+           f"{data.PAPER_SIZES['mnist'][0]:,})")
+
+
+def pages_time(seconds: float) -> str:
+    """A run's wall time in words: minutes under two hours, else hours."""
+    return f"{seconds / 60:.0f} minutes" if seconds < 7200 else f"{seconds / 3600:.1f} hours"
+
+
+def not_archived(run, name, cfg, cost) -> str:
+    """Why a `long` section is empty, and the command that fills it."""
+    if run is None:
+        return f"(At the `{profile}` profile this section is skipped: it reads the `long` run beside the `quick` profile's runs.)"
+    return ("**Not archived yet.** The `long` run is not in the results archive here" + (f" ({run.why})" if run.why else "")
+            + f", so this section has no numbers; `{registry.cli_command(name, 'long', cfg, device='cpu')}` makes it ({cost}).")
+
+
+def show_budget_finite(run) -> None:
+    """Glue the substitute's `long` section from ``run`` (a Result of finite_curves)."""
+    b_cfg = run.config
+    b_data = data.load(b_cfg["dataset"])
+    fin = run["final"].groupby("config")["test_error"].agg(["mean", "std", "count"]).sort_values("mean", ascending=False)
+    lr = run["search"].query("chosen").set_index("config")["lr"]
+    passes = 10 * b_cfg["updates"] / len(b_data.train)
+    verdict = claims.judge("substitute.mnist-5k", run).sentence()
+    scale = (f"Ours: {b_cfg['dataset']} ({len(b_data.train):,} training images), width {b_cfg['width']:,}, "
+             f"{b_cfg['updates']:,} updates ({passes:.0f} passes; the paper: {paper_cfg['updates']:,} updates over MNIST's "
+             f"{data.PAPER_SIZES['mnist'][0]:,} images, {10 * paper_cfg['updates'] / data.PAPER_SIZES['mnist'][0]:.0f} passes), "
+             f"{int(fin['count'].min())} seeds, rates chosen on validation over {pages.and_list(b_cfg['learning_rates'], '{:g}')}; "
+             f"{run.scale()}.")
+    pages.glue_all(
+        budget_finite_status=(
+            f"It is archived: {pages_time(run.provenance['wall_time_s'])} on {run.provenance['device']}, "
+            f"{run.provenance['date'][:10]}. After {b_cfg['updates']:,} updates ({passes:.0f} passes over the training set) "
+            f"the mean test errors range from {100 * fin['mean'].min():.1f}% to {100 * fin['mean'].max():.1f}% "
+            f"(table below), against {100 * s_fin.min():.1f}–{100 * s_fin.max():.1f}% after "
+            f"{substitute_cfg['updates']:,} updates above. {verdict}" if substitute is not None else
+            f"It is archived: {pages_time(run.provenance['wall_time_s'])} on {run.provenance['device']}. {verdict}"),
+        budget_finite_caption=pages.caption(scale, paper_budget, verdict),
+        budget_finite_table=pages.as_markdown_table(pd.DataFrame({
+            "configuration": [labels[k] for k in fin.index],
+            "ours (%)": [f"{100 * fin.loc[k, 'mean']:.2f} ± {100 * fin.loc[k, 'std']:.2f}" for k in fin.index],
+            "chosen lr": [f"{lr[k]:g}" for k in fin.index],
+            "paper's MNIST (%), not comparable": [f"{paper.PAPER_TABLE1[k]['mnist']:.2f}" for k in fin.index],
+        })),
+    )
+    pages.glue("fig_budget_finite", plots_errors.error_curves(
+        run["curves"], f"SUBSTITUTE for Fig. 12: {b_cfg['dataset']} (NOT the paper's MNIST), {b_cfg['width']} units per layer, "
+                       f"{b_cfg['updates']:,} updates ('{run.profile}' profile)", paper_note="paper: not run on this subset"))
+
+
+def show_budget_svm(run) -> None:
+    """Glue the SVM's `long` section from ``run`` (a Result of svm_baseline)."""
+    grid, out, text = svm_parts(run)
+    verdict = claims.judge("svm.baseline", run).sentence()
+    scale = (f"Ours: {run.config['n_train']:,} training examples of the paper's {paper.PAPER_SVM['n_train']:,}, the network at "
+             f"width {run.config['width']:,} for {run.config['updates']:,} updates at the rate chosen on validation over "
+             f"{pages.and_list(run.config['learning_rates'], '{:g}')}; {run.scale()}.")
+    pages.glue_all(
+        budget_svm_status=(f"It is archived: {pages_time(run.provenance['wall_time_s'])} on {run.provenance['device']}, "
+                           f"{run.provenance['date'][:10]}. {sentence(text)}; the paper's network is "
+                           f"{ec_claims.PAPER_SVM_GAP:.2f} points better than its SVM on {paper.PAPER_SVM['n_train']:,} "
+                           f"examples. {verdict}"),
+        budget_svm_caption=pages.caption(scale, svm_paper, verdict),
+        budget_svm_table=pages.as_markdown_table(pd.DataFrame(out)),
+        budget_svm_grid=pages.as_markdown_table(grid),
+    )
+
+
+if isinstance(budget_finite, experiments.Result):
+    show_budget_finite(budget_finite)
+else:
+    why = not_archived(budget_finite, "finite_curves", budget_finite_cfg,
+                       f"{budget_finite_cfg['n_seeds']} seeds × {len(budget_finite_cfg['configurations'])} configurations × "
+                       f"{budget_finite_cfg['updates']:,} updates at width {budget_finite_cfg['width']}: hours on one CPU core")
+    pages.glue_all(budget_finite_status=why, budget_finite_caption=why,
+                   budget_finite_table=pages.as_markdown_table(pd.DataFrame({"long run": [why.replace("**", "")]})))
+    fig, ax = plt.subplots(figsize=(7.5, 1.2))
+    ax.axis("off")
+    ax.text(0.5, 0.5, textwrap.fill(why.replace("**", "").split(";")[0].split(", so")[0], 90), ha="center", va="center")
+    pages.glue("fig_budget_finite", fig)
+if isinstance(budget_svm, experiments.Result):
+    show_budget_svm(budget_svm)
+else:
+    why = not_archived(budget_svm, "svm_baseline", budget_svm_cfg,
+                       f"an RBF SVM grid on {budget_svm_cfg['n_train']:,} examples and {len(budget_svm_cfg['learning_rates'])} "
+                       f"networks × {budget_svm_cfg['updates']:,} updates")
+    pages.glue_all(budget_svm_status=why, budget_svm_caption=claims.judge("svm.baseline", budget_svm).sentence()
+                   if budget_svm is not None else why,
+                   budget_svm_table=pages.as_markdown_table(pd.DataFrame({"long run": [why.replace("**", "")]})),
+                   budget_svm_grid=pages.as_markdown_table(pd.DataFrame({"long run": ["not archived yet"]})))
 
 # %% [markdown]
 # ## At the paper's scale

@@ -79,6 +79,17 @@ def test_learning_rates_chosen_before_the_papers_five_million_updates_are_partia
     assert claims.judge("fig11.learning_rates", _shapeset(PAPER, "quick")).kind == "not yet at paper scale"
 
 
+def test_a_rate_chosen_for_a_network_still_on_the_plateau_is_said_to_mean_nothing():
+    # the rates do not tie (the synthetic search's validation errors differ by a point), but the best one leaves the
+    # depth-5 sigmoid on the plateau, as in the archived `search` run: its choice compares networks that did not learn
+    run = _shapeset(PAPER | {"sigmoid-5": ecc.majority_error(N_TEST)})
+    j = claims.judge("fig11.learning_rates", run)
+    assert j.kind == "partly" and j.values["plateau"] == ["sigmoid-5"] and j.values["ties"] == []
+    assert "Sigmoid depth 5 has not left the plateau" in j.reason and "even at its chosen rate" in j.reason
+    learned = _shapeset({k: v for k, v in PAPER.items() if k != "sigmoid-5"})
+    assert claims.judge("fig11.learning_rates", learned).values["plateau"] == []
+
+
 # --------------------------------------------------------------------------- Table 1
 
 

@@ -170,17 +170,21 @@ def _learning_rates(run: Result) -> Judgement:
     chosen = search[search["chosen"]].set_index("config")
     ties = [k for k, g in search.groupby("config", sort=False) if g["valid_error"].nunique() == 1]
     edge = [k for k in chosen.index if bool(chosen.loc[k, "at_grid_edge"]) and k not in ties]
+    stuck = [k for k in on_plateau(run) if k in chosen.index and k not in ties]  # best rate still on the plateau
     diverged = int(search["diverged"].sum())
     budget = int(cfg["updates"])
     ours = (f"chosen after {budget:,} updates on {cfg['n_valid']:,} validation examples: "
             + "; ".join(f"{LABELS.get(k, k)} {chosen.loc[k, 'lr']:g}" for k in chosen.index))
-    values |= {"search_updates": budget, "ties": ties, "edge": edge, "diverged": diverged}
+    values |= {"search_updates": budget, "ties": ties, "edge": edge, "plateau": stuck, "diverged": diverged}
     gaps = []
     if budget < PAPER_SEARCH_UPDATES:
         gaps.append(f"the rates were chosen after {budget:,} updates instead of the paper's {PAPER_SEARCH_UPDATES:,}")
     if ties:
         gaps.append(f"for {_names(ties)} every rate ties on the plateau of the most frequent class, so their choice is only "
                     "the grid's first rate")
+    if stuck:
+        gaps.append(f"{_plateau_phrase(run, stuck)} even at {'its' if len(stuck) == 1 else 'their'} chosen rate, so "
+                    f"{'its' if len(stuck) == 1 else 'their'} choice compares networks that have not learned")
     if edge:
         gaps.append(f"{_names(edge)} {'is' if len(edge) == 1 else 'are'} chosen at the edge of the grid, where a wider grid "
                     "could do better")
