@@ -29,3 +29,12 @@ def test_every_cited_file_is_in_the_repository():
             if not PLACEHOLDERS.search(name) and not _exists(name, source):
                 missing.append(f"{source.relative_to(ROOT)} cites {name}")
     assert not missing, "\n".join(missing)
+
+
+def test_every_chapter_cites_the_paper_it_follows():
+    """Each page of the book cites Glorot & Bengio (2010) (a {cite} role of its key), so that the
+    reference travels with any page a reader lands on."""
+    chapters = sorted((ROOT / "book").glob("[0-9][0-9]_*.py"))
+    assert chapters
+    missing = [p.name for p in chapters if "glorot2010understanding`" not in p.read_text()]
+    assert not missing, f"pages that never cite the paper: {missing}"

@@ -46,7 +46,7 @@ def test_one_row_per_claim_in_the_paper_order(card):
             assert row.ours == scorecard.NOT_ARCHIVED and "not archived" in row.scale and row.below_paper is None
         else:
             assert row.verdict in pages.VERDICTS and row.reason and row.below_paper in (True, False)
-        assert row.scale.split(":")[0].split(" ")[0].rstrip(",") in ("quick", "wide", "long")
+        assert row.scale.split(":")[0].split(" ")[0].rstrip(",") in ("quick", "wide", "long", "search")
         assert row.page[:2].isdigit() and row.claim.text and row.claim.paper
     assert sum(scorecard.counts(card).values()) == len(card)
 

@@ -65,6 +65,8 @@ RUNS = {
     "gradients": ("gradient_dynamics", {"activation": "tanh", "seed": 0}, ("updates", "probe_every", "eval_every")),
     "shapeset": ("shapeset_curves", {"pretrain_activation": "tanh", "pretrain_noise": 0.25},
                  ("updates", "eval_every", "pretrain_updates_per_layer")),
+    "search": ("shapeset_curves", {"pretrain_activation": "tanh", "pretrain_noise": 0.25},
+               ("updates", "eval_every", "pretrain_updates_per_layer")),
     "svm": ("svm_baseline", {}, ("n_train", "updates", "eval_every")),
     "mnist-5k": ("finite_curves", {"dataset": "mnist-5k"}, None),
     "mnist": ("finite_curves", {"dataset": "mnist"}, None),
@@ -93,6 +95,11 @@ def archived(name: str, profile: str, **overrides) -> Run:
     return Result(name, profile, cfg, hit.frames, hit.provenance, "archived", stale=hit.stale)
 
 
+SEARCH_FIRST = {"search": "search"}
+"""Roles read first at another profile than ``long``: the learning-rate choice of Fig. 11 is
+judged on the ``search`` run, the one that chose the rates (the ``long`` run is given them)."""
+
+
 def load_runs(profile: str = "quick", longer_factor: int = 5) -> dict[str, Run]:
     """Every run of :data:`RUNS` at ``profile`` (module docstring: at ``quick``, the ``long``
     run, else the ``wide`` run, where the experiment has that profile and it is archived; else the chapter's longer run
@@ -102,7 +109,7 @@ def load_runs(profile: str = "quick", longer_factor: int = 5) -> dict[str, Run]:
     for role, (name, overrides, keys) in RUNS.items():
         base = config(name, profile, **overrides)  # validates the profile
         run: Run | None = None
-        for larger in ("long", "wide") if profile == "quick" else ():
+        for larger in ((SEARCH_FIRST[role],) if role in SEARCH_FIRST else ("long", "wide")) if profile == "quick" else ():
             if (run is None or isinstance(run, Missing)) and larger in experiment(name).profiles:
                 run = archived(name, larger, **overrides)
         if (run is None or isinstance(run, Missing)) and keys is not None:
@@ -212,7 +219,7 @@ def scale(run: Run, with_provenance: bool = False) -> str:
     if "n_train" in cfg:
         parts.append(f"{_short(cfg['n_train'])} of {_short(ref['n_train'])} training examples")
     if "n_seeds" in cfg:
-        parts.append(f"{cfg['n_seeds']} seeds")
+        parts.append(f"{cfg['n_seeds']} seed{'s' if cfg['n_seeds'] != 1 else ''}")
     elif "seed" in cfg:
         parts.append(f"seed {cfg['seed']}")
     if with_provenance or isinstance(run, Missing):

@@ -269,7 +269,7 @@ register(
           "06_error_curves", "shapeset", _configurations, scale="none", section=SECTION_FIG11),
     Claim("fig11.learning_rates", "§5, §2", "§5: each network's learning rate chosen on validation error",
           f"chosen per network on validation error after {PAPER_SEARCH_UPDATES:,} updates; grid not stated",
-          "06_error_curves", "shapeset", _learning_rates, scale="full", section=SECTION_FIG11),
+          "06_error_curves", "search", _learning_rates, scale="full", section=SECTION_FIG11),
     Claim("fig11.pretraining", "Fig. 11, §5", "Fig. 11: the pre-trained network, denoising auto-encoders layer by layer",
           "fine-tuning after unsupervised pre-training with denoising auto-encoders; noise, epochs and units not stated, "
           "no pre-training curve", "06_error_curves", "shapeset", _pretraining, scale="full", section=SECTION_FIG11),

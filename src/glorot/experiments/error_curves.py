@@ -609,9 +609,9 @@ _FINITE = {
 }
 """``long`` is the largest run of Fig. 12's protocol that fits this CPU, on the one finite
 dataset it holds (the mnist-5k substitute: MNIST's own files cannot be downloaded here): width
-100, 3 seeds, 250k updates (500 passes over its 5,000 images, as many as the paper's 2.5M
-updates make over MNIST's 50,000), the rate chosen per configuration on validation over
-0.01-0.1."""
+100, 3 seeds, 250k updates (833 passes over its 3,000 training images, against the 500 that
+the paper's 2.5M updates make over MNIST's 50,000), the rate chosen per configuration on
+validation over 0.01-0.1."""
 _SVM = {
     "smoke": {"n_train": 200, "n_valid": 100, "n_test": 100, "svm_C": [1.0, 10.0], "svm_gamma_factors": [1.0], "width": 16,
               "updates": 60, "eval_every": 30, "learning_rates": [0.03, 0.1]},
