@@ -14,6 +14,7 @@
 # > error as training progresses and asymptotes. Figure 11 shows such curves with online
 # > training on Shapeset-3 × 2, while Table 1 gives final test error for all the datasets
 # > studied (Shapeset-3 × 2, MNIST, CIFAR-10, and Small-ImageNet)."
+# > {cite}`glorot2010understanding`
 #
 # Section 5 of the paper takes three pages of this book. This one trains the paper's
 # configurations on Shapeset-3×2 (sigmoid, tanh and softsign networks with the standard

@@ -13,6 +13,7 @@
 # > deep networks with 5 hidden layers. N after the activation function name indicates the
 # > use of normalized initialization. Results in bold are statistically different from
 # > non-bold ones under the null hypothesis test with p = 0.005."
+# > {cite}`glorot2010understanding`
 #
 # This page puts the final test errors of the five depth-5 configurations beside the paper's
 # Table 1, marks them in bold by a stated significance test, and checks the orderings the

@@ -12,6 +12,7 @@
 # > "Figure 12: Test error curves during training on MNIST and CIFAR10, for various
 # > activation functions and initialization schemes (ordered from top to bottom in
 # > decreasing final error)."
+# > {cite}`glorot2010understanding`
 #
 # Shapeset-3×2 ({doc}`06_error_curves`) is an infinite stream: every example is new. The
 # paper also trains on finite datasets (MNIST, CIFAR-10 and Small-ImageNet), whose final
@@ -401,7 +402,7 @@ pages.glue_all(
 # ```
 # :::
 #
-# :::{table} The `long` SVM comparison: validation error (%) of the RBF SVM over C (rows) and γ as a multiple of scikit-learn's "scale" γ (columns); the lowest is chosen.
+# :::{table} The `long` SVM comparison: validation error (%) of the RBF SVM over C (rows) and γ as a multiple of scikit-learn's "scale" γ (columns); the lowest is chosen. {glue:md}`budget_svm_caption`
 # :name: tbl-finite-svm-budget-grid
 #
 # ```{glue:md} budget_svm_grid
