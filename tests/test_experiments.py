@@ -269,3 +269,37 @@ def test_cli_archive_check_lists_every_entry(tmp_path, monkeypatch, capsys):
     (entry / "variance.csv.gz").write_bytes(b"garbage")
     assert main(["archive", "check"]) == 1
     assert "corrupt" in capsys.readouterr().out
+
+
+def test_a_training_run_shows_its_progress_and_a_run_without_training_says_so(capsys, monkeypatch, tmp_path):
+    """Issue 26: long work says what it does. A training run's bar counts its model-updates
+    (the loops report them through RunSettings.progress); progress=False shows none; a run that
+    trains nothing says so before it computes."""
+    monkeypatch.setattr(archive, "DEFAULT_ARCHIVE", tmp_path)
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    experiments.run("gradient_dynamics", "smoke", use_archive=False)
+    err = capsys.readouterr().err
+    assert "gradient_dynamics" in err and "upd" in err
+    experiments.run("gradient_dynamics", "smoke", use_archive=False, progress=False)
+    assert "upd" not in capsys.readouterr().err
+    experiments.run("variance_propagation", "smoke", use_archive=False)
+    assert "nothing to train" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="progress"):
+        experiments.run("variance_propagation", "smoke", use_archive=False, progress="yes")
+
+
+def test_the_progress_counts_every_model_update():
+    from glorot.run_settings import RunSettings
+
+    class Count:
+        n = 0
+
+        def update(self, k):
+            Count.n += k
+
+    settings = RunSettings(progress=Count())
+    for _ in range(3):
+        settings.spend(7)
+    assert Count.n == 21
+    with pytest.raises(TypeError, match="progress"):
+        RunSettings(progress=3)

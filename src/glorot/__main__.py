@@ -51,7 +51,7 @@ def _run(args, parser) -> int:
     try:
         result = experiments.run(args.experiment, args.profile, device=args.device, use_archive=not args.force,
                                  save=not args.no_save, allow_long=args.allow_long, kernels=args.kernels, tf32=args.tf32,
-                                 **overrides)
+                                 progress=not args.no_progress, **overrides)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -238,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--no-save", action="store_true", help="do not write the archive")
     r.add_argument("--force", action="store_true", help="recompute even if the archive holds this configuration")
     r.add_argument("--allow-long", action="store_true", help="run even if the estimate is over 30 minutes on this device")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar (a training run shows one with an ETA; TQDM_DISABLE=1 also turns it off)")
     for q in (r,):
         _execution_options(q)
     p = sub.add_parser("plan", help="a profile's training runs as chunks of short jobs, with estimated minutes")

@@ -108,11 +108,14 @@ class RunSettings:
     """Everything a run is told apart from its configuration (module docstring): its
     :class:`Execution`, the :class:`WorkBudget` of its chunk (None: not a chunk, it runs to the
     end) and ``fault_injection`` (False: its checkpoint saves are not counted by
-    ``GLOROT_KILL_AFTER_CHECKPOINTS``; a behavioural probe's)."""
+    ``GLOROT_KILL_AFTER_CHECKPOINTS``; a behavioural probe's). ``progress``: what is told of the
+    work as it is done, anything with ``update(model_updates)`` (a tqdm bar, which
+    :func:`glorot.experiments.registry.run` makes); None: nothing."""
 
     execution: Execution = field(default_factory=Execution)
     budget: WorkBudget | None = None
     fault_injection: bool = True
+    progress: object = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.execution, Execution):
@@ -121,11 +124,15 @@ class RunSettings:
             raise TypeError(f"budget must be a WorkBudget or None, got {type(self.budget).__name__}")
         if not isinstance(self.fault_injection, bool):
             raise ValueError(f"fault_injection must be True or False, got {self.fault_injection!r}")
+        if self.progress is not None and not callable(getattr(self.progress, "update", None)):
+            raise TypeError(f"progress must have an update(n) method (a tqdm bar) or be None, got {type(self.progress).__name__}")
 
     def spend(self, model_updates: int) -> None:
-        """Count ``model_updates`` against the budget, if there is one."""
+        """Count ``model_updates`` against the budget, if there is one, and tell the progress."""
         if self.budget is not None:
             self.budget.spend(model_updates)
+        if self.progress is not None:
+            self.progress.update(int(model_updates))
 
     def budget_spent(self) -> bool:
         """True when there is a budget and it is spent."""

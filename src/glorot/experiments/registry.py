@@ -325,7 +325,7 @@ def resolve(job: str | Config, profile: str, overrides: dict) -> tuple[Experimen
 
 
 def run(name: str | Config, profile: str = "quick", device: str = "cpu", use_archive: bool = True, save: bool = False,
-        allow_long: bool = False, *, kernels: str = "torch", tf32: bool = False, **overrides) -> Result:
+        allow_long: bool = False, *, kernels: str = "torch", tf32: bool = False, progress: bool = True, **overrides) -> Result:
     """Run (or load from the archive) experiment ``name`` at ``profile`` on ``device``; ``name``
     may instead be a configuration built by :func:`config` (``run(config("gradient_dynamics",
     "quick", width=1000), "quick")``), which then needs no overrides.
@@ -337,13 +337,15 @@ def run(name: str | Config, profile: str = "quick", device: str = "cpu", use_arc
     :data:`CHECKPOINT_ROOT` and resumes from there after an interruption; with ``save`` it is
     stored in the archive. ``kernels`` (``"torch"`` or ``"triton"``) and ``tf32`` choose how a
     CUDA run computes (:class:`glorot.run_settings.Execution`); a TF32 run is never archived, since
-    its numbers are not the paper's float32 ones.
+    its numbers are not the paper's float32 ones. ``progress``: a training run shows a progress
+    bar with an ETA over its estimated model-updates (tqdm; ``TQDM_DISABLE=1`` turns every bar
+    off, as ``make`` does for executed pages); one that trains nothing says what it computes.
     """
     exp, cfg = resolve(name, profile, overrides)
     name = exp.name
     device = check_device(device)
-    use_archive, save, allow_long, tf32 = (check_flag(n, v) for n, v in (("use_archive", use_archive), ("save", save),
-                                                                        ("allow_long", allow_long), ("tf32", tf32)))
+    use_archive, save, allow_long, tf32, progress = (check_flag(n, v) for n, v in (
+        ("use_archive", use_archive), ("save", save), ("allow_long", allow_long), ("tf32", tf32), ("progress", progress)))
     check_choice("kernels", kernels, ("torch", "triton"))
     if (kernels != "torch" or tf32) and torch.device(device).type != "cuda":
         raise ConfigError(f"kernels={kernels!r} and tf32={tf32} are for CUDA devices; on {device} use kernels='torch', tf32=False")
@@ -361,7 +363,18 @@ def run(name: str | Config, profile: str = "quick", device: str = "cpu", use_arc
                 f"{name} at profile {profile!r} would take about {budget.format_seconds(est.seconds)} on {device}, over the "
                 f"{budget.LIMIT_S // 60}-minute limit of an unasked run. Run it on a GPU: `{cli_command(name, profile, cfg)}`; "
                 f"or allow it here with allow_long=True (CLI --allow-long, papermill -p allow_long True).")
-    return _execute(exp, profile, cfg, device, est, save, RunSettings(Execution(None, kernels, tf32)))
+    if est is None and progress:
+        print(f"{name} (profile {profile}): nothing to train; computing its tables on {device}", flush=True)
+    bar = None
+    if est is not None and progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=est.model_updates, unit="upd", unit_scale=True, desc=name, mininterval=1.0, leave=True)
+    try:
+        return _execute(exp, profile, cfg, device, est, save, RunSettings(Execution(None, kernels, tf32), progress=bar))
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _execute(exp: Experiment, profile: str, cfg: Config, device: str, est, save: bool, settings: RunSettings,
