@@ -137,7 +137,7 @@ def test_svm_baseline_chooses_on_validation():
     assert f"RBF SVM {100 * svm_err:.2f}%" in text and f"init {100 * net_err:.2f}%" in text
     assert ("better than the SVM, as in the paper" in text) == (net_err < svm_err)
     assert "significant at p = 0.005" in text
-    assert "with width=8 (profile:" in text  # the scale line names the changes from the profile
+    assert "with width 8 instead of the profile's" in text  # the scale line names the changes from the profile
     # trained with the experiment's declared thread count, and the meta frame says so
     assert r["meta"].set_index("key").loc["torch_threads_during_training", "value"] == 1
 
